@@ -1,0 +1,165 @@
+// The one place that reads process.env: every variable is parsed and checked once, at start,
+// into a typed object; anything wrong stops the process with the variable named.
+import { ConfigError } from './errors.js';
+
+type Env = Record<string, string | undefined>;
+
+export interface Config {
+  production: boolean;
+  logLevel: string;
+  databaseUrl: string;
+  redisUrl: string;
+  home: string;
+  ingest: { port: number; host: string; token: string | undefined; maxBodyBytes: number };
+  adminToken: string | undefined;
+  mail: {
+    resendApiKey: string | undefined;
+    resendBaseUrl: string | undefined;
+    from: string;
+    subject: string;
+    docsUrl: string;
+    ratePerSecond: number;
+  };
+  gitbook: { scimUrl: string | undefined; scimToken: string | undefined };
+  search: {
+    port: number;
+    backend: 'embedded' | 'opensearch';
+    opensearchUrl: string | undefined;
+    opensearchIndex: string;
+    embeddingProvider: 'local' | 'pai-eas' | 'opensearch-ml';
+    paiEasUrl: string | undefined;
+    paiEasToken: string | undefined;
+    opensearchModelId: string | undefined;
+    jwksUrl: string | undefined;
+    jwtSecret: string | undefined;
+    auth: 'jwt' | 'disabled';
+  };
+}
+
+/** Every variable onramp reads, for docs and for checking deployment files against the code. */
+export const CONFIG_VARIABLES = [
+  'NODE_ENV', 'LOG_LEVEL', 'DATABASE_URL', 'REDIS_URL', 'ONRAMP_HOME',
+  'INGEST_PORT', 'INGEST_HOST', 'INGEST_TOKEN', 'INGEST_MAX_BODY_BYTES', 'ADMIN_TOKEN',
+  'RESEND_API_KEY', 'RESEND_BASE_URL', 'MAIL_FROM', 'MAIL_SUBJECT', 'MAIL_DOCS_URL', 'MAIL_RATE_PER_SECOND',
+  'GITBOOK_SCIM_URL', 'GITBOOK_SCIM_TOKEN',
+  'SEARCH_PORT', 'SEARCH_BACKEND', 'OPENSEARCH_URL', 'OPENSEARCH_INDEX', 'EMBEDDING_PROVIDER',
+  'PAI_EAS_URL', 'PAI_EAS_TOKEN', 'OPENSEARCH_MODEL_ID', 'SEARCH_JWKS_URL', 'SEARCH_JWT_SECRET', 'SEARCH_AUTH',
+] as const;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string): string | undefined;
+  string(name: string, fallback: string): string;
+  string(name: string, fallback?: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? fallback : value;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  url(name: string, protocols: string[]): string | undefined;
+  url(name: string, protocols: string[], fallback: string): string;
+  url(name: string, protocols: string[], fallback?: string): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    try {
+      const parsed = new URL(raw);
+      if (protocols.includes(parsed.protocol)) return raw;
+    } catch {
+      // reported below
+    }
+    this.problems.push(`${name} must be a URL (${protocols.join(' or ')}), got "${redactUrl(raw)}"`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return fallback;
+  }
+
+  token(name: string, required: boolean): string | undefined {
+    const value = this.string(name);
+    if (value === undefined) {
+      if (required) this.problems.push(`${name} is required when NODE_ENV=production`);
+      return undefined;
+    }
+    if (value.length < 16) this.problems.push(`${name} must be at least 16 characters`);
+    return value;
+  }
+
+  require(name: string, value: string | undefined, when: string): void {
+    if (value === undefined) this.problems.push(`${name} is required when ${when}`);
+  }
+}
+
+function redactUrl(raw: string): string {
+  return raw.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const read = new Reader(env);
+  const production = read.string('NODE_ENV') === 'production';
+  const http = ['http:', 'https:'];
+  const search = {
+    port: read.integer('SEARCH_PORT', 8081, 0, 65535),
+    backend: read.oneOf('SEARCH_BACKEND', ['embedded', 'opensearch'] as const, 'embedded'),
+    opensearchUrl: read.url('OPENSEARCH_URL', http),
+    opensearchIndex: read.string('OPENSEARCH_INDEX', 'onramp'),
+    embeddingProvider: read.oneOf('EMBEDDING_PROVIDER', ['local', 'pai-eas', 'opensearch-ml'] as const, 'local'),
+    paiEasUrl: read.url('PAI_EAS_URL', http),
+    paiEasToken: read.string('PAI_EAS_TOKEN'),
+    opensearchModelId: read.string('OPENSEARCH_MODEL_ID'),
+    jwksUrl: read.url('SEARCH_JWKS_URL', http),
+    jwtSecret: read.string('SEARCH_JWT_SECRET'),
+    auth: read.oneOf('SEARCH_AUTH', ['jwt', 'disabled'] as const, 'jwt'),
+  };
+  if (search.backend === 'opensearch') read.require('OPENSEARCH_URL', search.opensearchUrl, 'SEARCH_BACKEND=opensearch');
+  if (search.embeddingProvider === 'pai-eas') read.require('PAI_EAS_URL', search.paiEasUrl, 'EMBEDDING_PROVIDER=pai-eas');
+  if (search.embeddingProvider === 'opensearch-ml') {
+    read.require('OPENSEARCH_URL', search.opensearchUrl, 'EMBEDDING_PROVIDER=opensearch-ml');
+    read.require('OPENSEARCH_MODEL_ID', search.opensearchModelId, 'EMBEDDING_PROVIDER=opensearch-ml');
+  }
+  const gitbook = { scimUrl: read.url('GITBOOK_SCIM_URL', http), scimToken: read.string('GITBOOK_SCIM_TOKEN') };
+  if (gitbook.scimUrl !== undefined) read.require('GITBOOK_SCIM_TOKEN', gitbook.scimToken, 'GITBOOK_SCIM_URL is set');
+
+  const config: Config = {
+    production,
+    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    databaseUrl: read.url('DATABASE_URL', ['mysql:', 'mariadb:'], 'mysql://root@127.0.0.1:3306/onramp'),
+    redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+    home: read.string('ONRAMP_HOME', './.onramp'),
+    ingest: {
+      port: read.integer('INGEST_PORT', 8080, 0, 65535),
+      host: read.string('INGEST_HOST', '127.0.0.1'),
+      token: read.token('INGEST_TOKEN', production),
+      maxBodyBytes: read.integer('INGEST_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    },
+    adminToken: read.token('ADMIN_TOKEN', production),
+    mail: {
+      resendApiKey: read.string('RESEND_API_KEY'),
+      resendBaseUrl: read.url('RESEND_BASE_URL', http),
+      from: read.string('MAIL_FROM', 'Onboarding <onboarding@example.com>'),
+      subject: read.string('MAIL_SUBJECT', 'Welcome'),
+      docsUrl: read.url('MAIL_DOCS_URL', http, 'https://docs.example.com/'),
+      ratePerSecond: read.integer('MAIL_RATE_PER_SECOND', 2, 1, 1000),
+    },
+    gitbook,
+    search,
+  };
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}
