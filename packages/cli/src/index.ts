@@ -1,1 +1,3 @@
-export {};
+export * from './main.js';
+export * from './context.js';
+export * from './start-command.js';

@@ -1,1 +1,3 @@
-export {};
+export * from './ingest-app.js';
+export * from './cloud-event-http.js';
+export * from './start-ingest.js';

@@ -1,0 +1,28 @@
+// What every command needs: the validated config, a logger, and the log database.
+import { DEFAULT_QUEUE_PREFIX, createLogger, loadConfig, openDatabase, type Config, type Db, type Logger } from '@onramp/core';
+
+export interface CommandContext {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  queuePrefix: string;
+}
+
+export async function openContext(): Promise<CommandContext> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase(config.databaseUrl);
+  return { config, logger, db, queuePrefix: DEFAULT_QUEUE_PREFIX };
+}
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  isTty: boolean;
+}
+
+export const processIo: Io = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  isTty: process.stdout.isTTY === true,
+};

@@ -1,0 +1,29 @@
+// `onramp events list|tail`: the log, in order, with the same filters as GET /events.
+import { readEvents, toStructured, type EventFilter, type StoredEvent } from '@onramp/core';
+import type { CommandContext, Io } from './context.js';
+
+function line(event: StoredEvent, json: boolean): string {
+  if (json) return JSON.stringify({ seq: event.seq, recorded_at: event.recordedAt.toISOString(), event: toStructured(event) });
+  const when = event.recordedAt.toISOString();
+  return [String(event.seq).padStart(8), when, event.type.padEnd(32), event.subject ?? '-', `${event.source} ${event.id}`].join('  ');
+}
+
+export async function listEvents(ctx: CommandContext, io: Io, filter: EventFilter, json: boolean): Promise<void> {
+  for (const event of await readEvents(ctx.db, filter)) io.out(line(event, json));
+}
+
+export async function tailEvents(
+  ctx: CommandContext,
+  io: Io,
+  filter: EventFilter,
+  json: boolean,
+  signal: AbortSignal,
+): Promise<void> {
+  let after = filter.after ?? 0;
+  while (!signal.aborted) {
+    const events = await readEvents(ctx.db, { ...filter, after, limit: 500 });
+    for (const event of events) io.out(line(event, json));
+    after = events.at(-1)?.seq ?? after;
+    if (events.length < 500) await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

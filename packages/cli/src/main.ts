@@ -1,0 +1,124 @@
+// The `onramp` command line.
+import { parseArgs } from 'node:util';
+import { CONSUMERS, ConfigError, isConsumer, type Consumer } from '@onramp/core';
+import { openContext, processIo, type Io } from './context.js';
+import { listDlq, retryDlq } from './dlq-command.js';
+import { listEvents, tailEvents } from './events-command.js';
+import { replayCommand } from './replay-command.js';
+import { startCommand } from './start-command.js';
+
+export const USAGE = `usage: onramp <command>
+
+  start [--only ingest,...]                 run the services in this process
+  events list|tail [--after N] [--limit N] [--type T] [--subject S] [--json]
+  replay --consumer C [--from-seq N] [--to-seq M] [--type T] [--subject S] [--dry-run] [--force]
+  dlq list [--consumer C] [--json]
+  dlq retry --consumer C [--seq N]
+
+consumers: ${CONSUMERS.join(', ')}`;
+
+class UsageError extends Error {}
+
+function integer(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number, got "${value}"`);
+  return n;
+}
+
+function consumer(value: string | undefined, required: true): Consumer;
+function consumer(value: string | undefined, required: boolean): Consumer | undefined;
+function consumer(value: string | undefined, required: boolean): Consumer | undefined {
+  if (value === undefined && !required) return undefined;
+  if (value === undefined || !isConsumer(value)) {
+    throw new UsageError(`--consumer takes one of ${CONSUMERS.join(', ')}${value === undefined ? '' : `, got "${value}"`}`);
+  }
+  return value;
+}
+
+const OPTIONS = {
+  only: { type: 'string' },
+  after: { type: 'string' },
+  limit: { type: 'string' },
+  type: { type: 'string' },
+  subject: { type: 'string' },
+  json: { type: 'boolean' },
+  consumer: { type: 'string' },
+  'from-seq': { type: 'string' },
+  'to-seq': { type: 'string' },
+  seq: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return 64;
+  }
+  const { values: v, positionals: [command, sub] } = parsed;
+  if (command === undefined || v.help === true) {
+    io.out(USAGE);
+    return command === undefined ? 64 : 0;
+  }
+  try {
+    const filter = {
+      ...(v.type === undefined ? {} : { type: v.type }),
+      ...(v.subject === undefined ? {} : { subject: v.subject }),
+    };
+    const run = async (): Promise<'keep-running' | void> => {
+      if (command === 'start') {
+        await startCommand(await openContext(), io, v.only);
+        return 'keep-running';
+      }
+      if (command === 'events' && (sub === 'list' || sub === 'tail')) {
+        const ctx = await openContext();
+        const range = { ...filter, after: integer(v.after, '--after') ?? 0, limit: integer(v.limit, '--limit') ?? 100 };
+        try {
+          if (sub === 'list') return await listEvents(ctx, io, range, v.json === true);
+          const stop = new AbortController();
+          process.once('SIGINT', () => stop.abort());
+          return await tailEvents(ctx, io, range, v.json === true, stop.signal);
+        } finally {
+          await ctx.db.destroy();
+        }
+      }
+      if (command === 'replay') {
+        const request = {
+          consumer: consumer(v.consumer, true),
+          ...filter,
+          ...(v['from-seq'] === undefined ? {} : { fromSeq: integer(v['from-seq'], '--from-seq')! }),
+          ...(v['to-seq'] === undefined ? {} : { toSeq: integer(v['to-seq'], '--to-seq')! }),
+          dryRun: v['dry-run'] === true,
+          force: v.force === true,
+        };
+        const ctx = await openContext();
+        return replayCommand(ctx, io, request).finally(() => ctx.db.destroy());
+      }
+      if (command === 'dlq' && (sub === 'list' || sub === 'retry')) {
+        const target = consumer(v.consumer, sub === 'retry');
+        const ctx = await openContext();
+        const work = sub === 'list' ? listDlq(ctx, io, target, v.json === true) : retryDlq(ctx, io, target!, integer(v.seq, '--seq'));
+        return work.finally(() => ctx.db.destroy());
+      }
+      throw new UsageError(`unknown command "${[command, sub].filter(Boolean).join(' ')}"`);
+    };
+    await run();
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n\n${USAGE}`);
+      return 64;
+    }
+    if (error instanceof ConfigError) {
+      io.err(error.message);
+      return 78;
+    }
+    io.err(`onramp ${command}: ${(error as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,40 @@
+// `onramp start [--only a,b]`: the services in one process, each closed in turn on SIGTERM.
+import { closeAll, closeOnSignal, resolveTokens, type Closer } from '@onramp/core';
+import { startIngest } from '@onramp/ingest';
+import type { CommandContext, Io } from './context.js';
+
+type Component = (ctx: CommandContext, io: Io) => Promise<Closer>;
+
+/** Every component `start` can run, in start order. Workers join this list as they are built. */
+export const COMPONENTS: Record<string, Component> = {
+  ingest: async (ctx, io) => {
+    const tokens = await resolveTokens(ctx.config, io.out);
+    const ingest = await startIngest(ctx.config, { ...ctx, tokens });
+    io.out(`ingest listening on ${ingest.url}`);
+    return () => ingest.close();
+  },
+};
+
+export function chooseComponents(only: string | undefined): string[] {
+  if (only === undefined) return Object.keys(COMPONENTS);
+  const chosen = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = chosen.filter((name) => COMPONENTS[name] === undefined);
+  if (unknown.length > 0 || chosen.length === 0) {
+    throw new Error(`--only takes a comma-separated list of ${Object.keys(COMPONENTS).join(', ')}; got "${only}"`);
+  }
+  return chosen;
+}
+
+export async function startCommand(ctx: CommandContext, io: Io, only: string | undefined): Promise<void> {
+  const names = chooseComponents(only);
+  const closers: Closer[] = [() => ctx.db.destroy()];
+  const close = closeAll(closers, ctx.logger);
+  closeOnSignal(close, ctx.logger);
+  try {
+    for (const name of names) closers.push(await COMPONENTS[name]!(ctx, io));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  ctx.logger.info({ components: names }, 'onramp started');
+}

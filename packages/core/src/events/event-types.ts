@@ -1,0 +1,27 @@
+// Event type names live here and only here: they are stored in the log, so renaming one strands history.
+
+export const LIFECYCLE = {
+  userCreated: 'SCIM.UserCreated',
+  userUpdated: 'SCIM.UserUpdated',
+  userDeactivated: 'SCIM.UserDeactivated',
+  userDeleted: 'SCIM.UserDeleted',
+  documentPublished: 'Document.Published',
+} as const;
+
+export const OUTCOME = {
+  welcomeSent: 'onramp.mail.WelcomeSent',
+  welcomeFailed: 'onramp.mail.WelcomeFailed',
+  accessGranted: 'onramp.gitbook.AccessGranted',
+  accessFailed: 'onramp.gitbook.AccessFailed',
+  profileIndexed: 'onramp.index.ProfileIndexed',
+  deadLettered: 'onramp.consumer.DeadLettered',
+  replayRequested: 'onramp.replay.Requested',
+  replayCompleted: 'onramp.replay.Completed',
+} as const;
+
+export const IDAAS_SOURCE = 'com.aliyun.idaas';
+
+/** The source onramp's own events carry: `onramp/<component>`. */
+export function onrampSource(component: string): string {
+  return `onramp/${component}`;
+}

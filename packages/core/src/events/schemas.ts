@@ -1,0 +1,96 @@
+// JSON Schemas of the envelope and of each lifecycle event's data. Validation happens before any write.
+import { Type, type TSchema } from '@sinclair/typebox';
+import { LIFECYCLE } from './event-types.js';
+
+export const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const SCIM_ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+const ExtensionValue = Type.Union([Type.String({ maxLength: 2048 }), Type.Number(), Type.Boolean()]);
+
+/** Structured-mode CloudEvents 1.0; extension names follow the spec (lower-case letters and digits). */
+export function envelopeSchema(data: TSchema = Type.Unknown()): TSchema {
+  return Type.Object(
+    {
+      specversion: Type.Literal('1.0'),
+      id: Type.String({ minLength: 1, maxLength: 255 }),
+      source: Type.String({ minLength: 1, maxLength: 255 }),
+      type: Type.String({ minLength: 1, maxLength: 255 }),
+      subject: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+      time: Type.Optional(Type.String({ format: 'date-time' })),
+      datacontenttype: Type.Optional(Type.String({ pattern: '^application/([a-z0-9.+-]+\\+)?json(;.*)?$' })),
+      dataschema: Type.Optional(Type.String({ format: 'uri', maxLength: 1024 })),
+      data,
+    },
+    // Any other attribute is an extension: a lower-case alphanumeric name (so no data_base64: data is JSON).
+    { propertyNames: { pattern: '^[a-z0-9]{1,32}$' }, additionalProperties: ExtensionValue },
+  );
+}
+
+const Email = Type.Object({
+  value: Type.String({ format: 'email', maxLength: 320 }),
+  type: Type.Optional(Type.String()),
+  primary: Type.Optional(Type.Boolean()),
+  display: Type.Optional(Type.String()),
+});
+
+const Name = Type.Object({
+  formatted: Type.Optional(Type.String({ maxLength: 512 })),
+  familyName: Type.Optional(Type.String({ maxLength: 256 })),
+  givenName: Type.Optional(Type.String({ maxLength: 256 })),
+  middleName: Type.Optional(Type.String({ maxLength: 256 })),
+});
+
+const EnterpriseUser = Type.Object({
+  employeeNumber: Type.Optional(Type.String({ maxLength: 128 })),
+  department: Type.Optional(Type.String({ maxLength: 256 })),
+  organization: Type.Optional(Type.String({ maxLength: 256 })),
+  division: Type.Optional(Type.String({ maxLength: 256 })),
+  manager: Type.Optional(
+    Type.Object({ value: Type.Optional(Type.String()), displayName: Type.Optional(Type.String()) }),
+  ),
+});
+
+const userFields = {
+  schemas: Type.Array(Type.String(), { minItems: 1, contains: Type.Literal(SCIM_USER) }),
+  id: Type.Optional(Type.String({ maxLength: 255 })),
+  externalId: Type.Optional(Type.String({ maxLength: 255 })),
+  userName: Type.String({ minLength: 1, maxLength: 320 }),
+  name: Type.Optional(Name),
+  displayName: Type.Optional(Type.String({ maxLength: 512 })),
+  title: Type.Optional(Type.String({ maxLength: 256 })),
+  emails: Type.Array(Email, { minItems: 1, maxItems: 20 }),
+  active: Type.Boolean(),
+  [SCIM_ENTERPRISE_USER]: Type.Optional(EnterpriseUser),
+};
+
+/** A SCIM 2.0 User (RFC 7643 §4.1) with the enterprise extension; unknown attributes are kept. */
+export const ScimUser = Type.Object(userFields, { additionalProperties: true });
+
+export const ScimUserReference = Type.Object(
+  {
+    schemas: Type.Optional(Type.Array(Type.String())),
+    id: Type.Optional(Type.String({ maxLength: 255 })),
+    userName: Type.String({ minLength: 1, maxLength: 320 }),
+  },
+  { additionalProperties: true },
+);
+
+export const DocumentPublished = Type.Object(
+  {
+    uri: Type.String({ minLength: 1, maxLength: 1024 }),
+    title: Type.String({ minLength: 1, maxLength: 1024 }),
+    text: Type.Optional(Type.String({ maxLength: 4 * 1024 * 1024 })),
+    location: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+    acl: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 256 }),
+  },
+  { additionalProperties: true, anyOf: [{ required: ['text'] }, { required: ['location'] }] },
+);
+
+/** Types whose data onramp acts on, and the schema their data must meet. Other types: envelope only. */
+export const DATA_SCHEMAS: Record<string, TSchema> = {
+  [LIFECYCLE.userCreated]: ScimUser,
+  [LIFECYCLE.userUpdated]: ScimUser,
+  [LIFECYCLE.userDeactivated]: Type.Intersect([ScimUserReference, Type.Object({ active: Type.Literal(false) })]),
+  [LIFECYCLE.userDeleted]: ScimUserReference,
+  [LIFECYCLE.documentPublished]: DocumentPublished,
+};

@@ -1,0 +1,42 @@
+// Compiles the schemas once and checks a batch of structured-mode events, all of them, before any write.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { InvalidEvent, type InvalidField } from '../errors.js';
+import { fromStructured, type CloudEvent } from './cloud-event.js';
+import { DATA_SCHEMAS, envelopeSchema } from './schemas.js';
+
+// ajv-formats is CommonJS with a default export; under NodeNext the callable sits on .default.
+const addFormats = addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv };
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats.default(ajv);
+
+const envelope = ajv.compile(envelopeSchema());
+const byType = new Map<string, ValidateFunction>(
+  Object.entries(DATA_SCHEMAS).map(([type, data]) => [type, ajv.compile(envelopeSchema(data))]),
+);
+
+function describe(errors: ErrorObject[] | null | undefined): InvalidField[] {
+  return (errors ?? []).map((e) => {
+    const missing = e.keyword === 'required' ? `/${String(e.params.missingProperty)}` : '';
+    const extra = e.keyword === 'additionalProperties' ? `/${String(e.params.additionalProperty)}` : '';
+    const message = missing !== '' ? 'is required' : extra !== '' ? 'is not allowed' : (e.message ?? 'is invalid');
+    return { pointer: `${e.instancePath}${missing}${extra}`, message };
+  });
+}
+
+/** Validates one structured-mode event; `index` is its place in the request, for the error. */
+export function parseEvent(input: unknown, index: number): CloudEvent {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new InvalidEvent(index, [{ pointer: '', message: 'must be a JSON object' }]);
+  }
+  if (!envelope(input)) throw new InvalidEvent(index, describe(envelope.errors));
+  const type = (input as { type: string }).type;
+  const forType = byType.get(type);
+  if (forType !== undefined && !forType(input)) throw new InvalidEvent(index, describe(forType.errors));
+  return fromStructured(input as Record<string, unknown>);
+}
+
+export function parseEvents(inputs: unknown[]): CloudEvent[] {
+  return inputs.map((input, index) => parseEvent(input, index));
+}

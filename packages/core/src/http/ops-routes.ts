@@ -1,0 +1,42 @@
+// /healthz, /readyz and /metrics, the same on every service.
+import type { FastifyInstance } from 'fastify';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Each check answers whether one dependency is reachable now. */
+export type ReadinessChecks = Record<string, () => Promise<unknown>>;
+
+export function createRegistry(service: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+async function within(ms: number, check: () => Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([check().then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function registerOpsRoutes(app: FastifyInstance, registry: Registry, checks: ReadinessChecks): void {
+  const statusSchema = { response: { 200: { type: 'object', additionalProperties: true } } };
+  app.get('/healthz', { schema: statusSchema }, async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const names = Object.keys(checks);
+    const results = await Promise.all(names.map((name) => within(2000, checks[name]!)));
+    const dependencies = Object.fromEntries(names.map((name, i) => [name, results[i] ? 'up' : 'down']));
+    const ready = results.every(Boolean);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', dependencies });
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
+}

@@ -1,0 +1,101 @@
+// Opening the event-log database: created if missing, migrated to the latest version, then handed out
+// as a Kysely instance. MariaDB 10.11+ and MySQL 8 both work.
+import { Kysely, Migrator, MysqlDialect, type Generated } from 'kysely';
+import { createPool, type Pool, type PoolOptions } from 'mysql2';
+import { createConnection } from 'mysql2/promise';
+import { migrations } from './migrations.js';
+
+export interface EventsTable {
+  seq: Generated<number>;
+  source: string;
+  id: string;
+  type: string;
+  subject: string | null;
+  time: string | null;
+  specversion: string;
+  datacontenttype: string | null;
+  dataschema: string | null;
+  data: string | null;
+  extensions: string;
+  recorded_at: Generated<Date>;
+}
+
+export interface Database {
+  events: EventsTable;
+  outbox: { seq: number };
+  consumer_completions: { consumer: string; seq: number; completed_at: Generated<Date> };
+  dead_letters: {
+    consumer: string;
+    seq: number;
+    attempts: number;
+    code: string;
+    error: string;
+    failed_at: Generated<Date>;
+    resolved_at: Date | null;
+  };
+}
+
+export type Db = Kysely<Database>;
+
+function poolOptions(url: string): PoolOptions & { database: string } {
+  const parsed = new URL(url);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'onramp';
+  if (!/^[A-Za-z0-9_]+$/.test(database)) throw new Error(`DATABASE_URL names an unusable database "${database}"`);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 3306),
+    user: decodeURIComponent(parsed.username || 'root'),
+    password: decodeURIComponent(parsed.password),
+    database,
+    charset: 'utf8mb4',
+    timezone: 'Z',
+    supportBigNumbers: true,
+    connectionLimit: 10,
+    connectTimeout: 5000,
+  };
+}
+
+/** Creates the database if it does not exist; idempotent. */
+export async function createDatabaseIfMissing(url: string): Promise<void> {
+  const { database, ...options } = poolOptions(url);
+  const connection = await createConnection(options);
+  try {
+    await connection.query(
+      `CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+  } finally {
+    await connection.end();
+  }
+}
+
+export async function migrateToLatest(db: Db): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error !== undefined || failed !== undefined) {
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed`, { cause: error });
+  }
+}
+
+export function connectDatabase(url: string, connectionLimit = 10): { db: Db; pool: Pool } {
+  const pool = createPool({ ...poolOptions(url), connectionLimit });
+  return { db: new Kysely<Database>({ dialect: new MysqlDialect({ pool }) }), pool };
+}
+
+/** Creates, migrates and connects: what every process does at start. */
+export async function openDatabase(url: string, connectionLimit = 10): Promise<Db> {
+  await createDatabaseIfMissing(url);
+  const { db } = connectDatabase(url, connectionLimit);
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}

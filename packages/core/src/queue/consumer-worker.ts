@@ -1,0 +1,130 @@
+// The runtime every consumer runs in: takes delivery jobs from the consumer's queue, loads the event
+// from the log, skips what is already done, runs the handler, and records the result. Retries with
+// exponential back-off and jitter; a permanent error or the last attempt makes a dead letter.
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { CloudEvent, StoredEvent } from '../events/cloud-event.js';
+import { PermanentError, RetryableError } from '../errors.js';
+import type { Db } from '../log/database.js';
+import { readEvent } from '../log/event-log.js';
+import type { Logger } from '../logger.js';
+import type { Consumer, DeliveryJob } from './consumers.js';
+import { isCompleted, recordCompletion, recordDeadLetter } from './outcomes.js';
+import { redisOptions } from './redis.js';
+
+export interface ConsumerContext {
+  attempt: number;
+  maxAttempts: number;
+  /** The redelivery tag (replay or dead-letter retry), when this is not the first delivery. */
+  redelivery: string | undefined;
+  logger: Logger;
+}
+
+/** Does the consumer's work for one event; returns the outcome events to append with the completion. */
+export type ConsumerHandler = (event: StoredEvent, context: ConsumerContext) => Promise<CloudEvent[]>;
+
+export interface ConsumerDefinition {
+  consumer: Consumer;
+  handle: ConsumerHandler;
+  /** Appended with the dead letter, e.g. onramp.mail.WelcomeFailed. */
+  failureType?: string;
+  concurrency?: number;
+  /** A queue-wide rate limit shared by every process of this consumer (BullMQ's global limiter). */
+  limiter?: { max: number; duration: number };
+}
+
+export interface ConsumerRuntime {
+  db: Db;
+  redisUrl: string;
+  prefix: string;
+  logger: Logger;
+  /** How long close() lets the current jobs finish before it releases them to another worker. */
+  shutdownGraceMs?: number;
+}
+
+export type JobResult = 'completed' | 'skipped';
+
+export interface ConsumerWorker {
+  /** Opens the gate: no job is taken before this. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+  readonly worker: Worker<DeliveryJob, JobResult>;
+}
+
+function errorCode(error: unknown): string {
+  return typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'error';
+}
+
+export function createConsumerWorker(definition: ConsumerDefinition, runtime: ConsumerRuntime): ConsumerWorker {
+  const { consumer, handle } = definition;
+  const { db, logger } = runtime;
+  const log = logger.child({ consumer });
+
+  async function process(job: Job<DeliveryJob, JobResult>, token?: string): Promise<JobResult> {
+    const { seq, redelivery, force } = job.data;
+    const event = await readEvent(db, seq);
+    if (event === undefined) throw new UnrecoverableError(`event ${seq} is not in the log`);
+    if (force !== true && (await isCompleted(db, consumer, seq))) {
+      log.debug({ seq, jobId: job.id }, 'already completed; skipped');
+      return 'skipped';
+    }
+    const attempt = job.attemptsMade + 1;
+    const maxAttempts = job.opts.attempts ?? 1;
+    try {
+      const outcomes = await handle(event, { attempt, maxAttempts, redelivery, logger: log.child({ seq }) });
+      await recordCompletion(db, consumer, seq, outcomes);
+      return 'completed';
+    } catch (error) {
+      if (error instanceof RetryableError && error.retryAfterMs !== undefined) {
+        // The provider said when to come back: wait that long without spending an attempt.
+        log.info({ seq, retryAfterMs: error.retryAfterMs }, 'provider asked us to wait');
+        await job.moveToDelayed(Date.now() + error.retryAfterMs, token);
+        throw new DelayedError();
+      }
+      const permanent = error instanceof PermanentError;
+      const reason = error instanceof Error ? error.message : String(error);
+      if (permanent || attempt >= maxAttempts) {
+        const letter = { consumer, event, attempts: attempt, code: errorCode(error), reason };
+        await recordDeadLetter(db, definition.failureType === undefined ? letter : { ...letter, failureType: definition.failureType });
+        log.warn({ seq, attempt, code: letter.code }, 'dead-lettered');
+        throw new UnrecoverableError(reason);
+      }
+      log.info({ seq, attempt, code: errorCode(error) }, 'failed; will retry');
+      throw error;
+    }
+  }
+
+  const worker = new Worker<DeliveryJob, JobResult>(consumer, process, {
+    connection: redisOptions(runtime.redisUrl, 'worker'),
+    prefix: runtime.prefix,
+    autorun: false,
+    concurrency: definition.concurrency ?? 4,
+    ...(definition.limiter === undefined ? {} : { limiter: definition.limiter }),
+  });
+  worker.on('error', (error) => log.warn({ err: error }, 'worker connection error'));
+
+  let closing: Promise<void> | undefined;
+  return {
+    worker,
+    async start() {
+      await worker.waitUntilReady();
+      void worker.run().catch((error: unknown) => log.error({ err: error }, 'worker stopped'));
+      log.info('consuming');
+    },
+    close() {
+      closing ??= (async () => {
+        const grace = runtime.shutdownGraceMs ?? 10_000;
+        let timer: NodeJS.Timeout | undefined;
+        const forced = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), grace);
+        });
+        const outcome = await Promise.race([worker.close(), forced]);
+        clearTimeout(timer);
+        if (outcome === 'timeout') {
+          log.warn('jobs still running at shutdown; releasing them to another worker');
+          await worker.close(true);
+        }
+      })();
+      return closing;
+    },
+  };
+}

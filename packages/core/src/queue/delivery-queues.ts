@@ -1,0 +1,45 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { redisOptions } from './redis.js';
+import { CONSUMERS, DELIVERY_OPTIONS, deliveryJobId, type Consumer, type DeliveryJob } from './consumers.js';
+
+export type DeliveryQueues = Record<Consumer, Queue<DeliveryJob>> & {
+  /** Resolves when Redis answers a PING. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export function openDeliveryQueues(redisUrl: string, prefix: string): DeliveryQueues {
+  const connection = redisOptions(redisUrl, 'producer');
+  const queues = Object.fromEntries(
+    CONSUMERS.map((consumer) => [consumer, new Queue<DeliveryJob>(consumer, { connection, prefix })]),
+  ) as Record<Consumer, Queue<DeliveryJob>>;
+  return {
+    ...queues,
+    async ping() {
+      // BullMQ types its client as an adapter interface; with the ioredis adapter it is an ioredis client.
+      const client = (await queues.mailer.client) as unknown as Redis;
+      await client.ping();
+    },
+    async close() {
+      await Promise.all(CONSUMERS.map((consumer) => queues[consumer].close()));
+    },
+  };
+}
+
+/** Adds delivery jobs in order; a job id that already exists in the queue is left as it is (BullMQ dedup). */
+export async function enqueueDeliveries(
+  queue: Queue<DeliveryJob>,
+  deliveries: { seq: number; type: string; redelivery?: string; force?: boolean }[],
+  options: JobsOptions = DELIVERY_OPTIONS,
+): Promise<void> {
+  if (deliveries.length === 0) return;
+  await queue.addBulk(
+    deliveries.map(({ seq, type, redelivery, force }) => {
+      const data: DeliveryJob = { seq };
+      if (redelivery !== undefined) data.redelivery = redelivery;
+      if (force === true) data.force = true;
+      return { name: type, data, opts: { ...options, jobId: deliveryJobId(seq, redelivery) } };
+    }),
+  );
+}

@@ -1,0 +1,74 @@
+// Writing a consumer's results: its outcome events and the (consumer, seq) completion record go in one
+// transaction, so the log never says "sent" without the record that stops a second send, or the reverse.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { CloudEvent, StoredEvent } from '../events/cloud-event.js';
+import { OUTCOME, onrampSource } from '../events/event-types.js';
+import type { Db } from '../log/database.js';
+import { appendInTransaction } from '../log/event-log.js';
+import type { Consumer } from './consumers.js';
+
+/** An event onramp writes about something that happened to `cause` (same subject, pointer back in data). */
+export function outcomeEvent(component: string, type: string, cause: StoredEvent, data: Record<string, unknown>): CloudEvent {
+  const event: CloudEvent = {
+    specversion: '1.0',
+    id: randomUUID(),
+    source: onrampSource(component),
+    type,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    data: { ...data, cause: { seq: cause.seq, source: cause.source, id: cause.id, type: cause.type } },
+    extensions: {},
+  };
+  if (cause.subject !== undefined) event.subject = cause.subject;
+  return event;
+}
+
+export async function isCompleted(db: Db, consumer: Consumer, seq: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('consumer_completions')
+    .select('seq')
+    .where('consumer', '=', consumer)
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function recordCompletion(db: Db, consumer: Consumer, seq: number, outcomes: CloudEvent[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await appendInTransaction(trx, outcomes);
+    await sql`INSERT IGNORE INTO consumer_completions (consumer, seq) VALUES (${consumer}, ${seq})`.execute(trx);
+    await trx
+      .updateTable('dead_letters')
+      .set({ resolved_at: new Date() })
+      .where('consumer', '=', consumer)
+      .where('seq', '=', seq)
+      .where('resolved_at', 'is', null)
+      .execute();
+  });
+}
+
+export interface DeadLetter {
+  consumer: Consumer;
+  event: StoredEvent;
+  attempts: number;
+  code: string;
+  reason: string;
+  /** The consumer's own failure event type (e.g. onramp.mail.WelcomeFailed), appended beside DeadLettered. */
+  failureType?: string;
+}
+
+export async function recordDeadLetter(db: Db, letter: DeadLetter): Promise<void> {
+  const { consumer, event, attempts, code, reason } = letter;
+  const details = { consumer, attempts, code, reason };
+  const outcomes = [outcomeEvent(consumer, OUTCOME.deadLettered, event, details)];
+  if (letter.failureType !== undefined) outcomes.push(outcomeEvent(consumer, letter.failureType, event, details));
+  await db.transaction().execute(async (trx) => {
+    await appendInTransaction(trx, outcomes);
+    await sql`
+      INSERT INTO dead_letters (consumer, seq, attempts, code, error)
+      VALUES (${consumer}, ${event.seq}, ${attempts}, ${code}, ${reason.slice(0, 4000)})
+      ON DUPLICATE KEY UPDATE attempts = VALUES(attempts), code = VALUES(code), error = VALUES(error),
+        failed_at = CURRENT_TIMESTAMP(6), resolved_at = NULL`.execute(trx);
+  });
+}

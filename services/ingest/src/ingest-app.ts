@@ -1,0 +1,141 @@
+// The ingest HTTP service: the door through which events enter the log.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import {
+  LogUnavailable,
+  parseEvents,
+  readEvents,
+  registerOpsRoutes,
+  registerProblemHandlers,
+  requireBearer,
+  toStructured,
+  type AppendResult,
+  type CloudEvent,
+  type Db,
+  type Logger,
+  type ReadinessChecks,
+  type Tokens,
+} from '@onramp/core';
+import { BATCH, STRUCTURED, eventsInRequest } from './cloud-event-http.js';
+
+export const MAX_EVENTS_PER_REQUEST = 1000;
+
+export interface IngestDeps {
+  db: Db;
+  append: (events: CloudEvent[]) => Promise<AppendResult[]>;
+  tokens: Tokens;
+  maxBodyBytes: number;
+  logger: Logger;
+  registry: Registry;
+  checks: ReadinessChecks;
+  /** Called after events were appended (the in-process dispatcher wakes up). */
+  onAppended?: () => void;
+}
+
+const REJECT_REASONS: Record<number, string> = {
+  400: 'invalid', 401: 'unauthorized', 413: 'too_large', 415: 'unsupported_media_type', 503: 'log_unavailable',
+};
+
+const postEventsSchema = {
+  headers: { type: 'object', properties: { authorization: { type: 'string' } } },
+  body: { anyOf: [{ type: 'object' }, { type: 'array', maxItems: MAX_EVENTS_PER_REQUEST }] },
+  response: {
+    202: {
+      type: 'object',
+      properties: {
+        appended: { type: 'integer' },
+        duplicates: { type: 'integer' },
+        results: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              index: { type: 'integer' },
+              source: { type: 'string' },
+              id: { type: 'string' },
+              status: { type: 'string', enum: ['appended', 'duplicate'] },
+              seq: { type: 'integer' },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+const getEventsSchema = {
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      after: { type: 'integer', minimum: 0, default: 0 },
+      limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+      type: { type: 'string', minLength: 1, maxLength: 255 },
+      subject: { type: 'string', minLength: 1, maxLength: 512 },
+    },
+  },
+};
+
+export function buildIngestApp(deps: IngestDeps): FastifyInstance {
+  const app = Fastify({ bodyLimit: deps.maxBodyBytes, logger: false });
+  registerProblemHandlers(app, deps.logger);
+  registerOpsRoutes(app, deps.registry, deps.checks);
+
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser([STRUCTURED, BATCH], { parseAs: 'string' }, json);
+  app.addContentTypeParser(/^application\/[a-z0-9.-]+\+json$/, { parseAs: 'string' }, json);
+
+  const accepted = new Counter({ name: 'onramp_ingest_events_accepted_total', help: 'Events appended to the log', registers: [deps.registry] });
+  const duplicates = new Counter({ name: 'onramp_ingest_events_duplicate_total', help: 'Events already in the log', registers: [deps.registry] });
+  const rejected = new Counter({ name: 'onramp_ingest_requests_rejected_total', help: 'Requests refused, by reason', labelNames: ['reason'], registers: [deps.registry] });
+  const appendSeconds = new Histogram({
+    name: 'onramp_event_log_append_seconds',
+    help: 'Time to append a request’s events (including waiting for the shared transaction)',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [deps.registry],
+  });
+
+  app.post('/events', {
+    schema: postEventsSchema,
+    onRequest: async (request) => requireBearer(request.headers.authorization, deps.tokens.ingest),
+    onResponse: async (_request, reply) => {
+      const reason = REJECT_REASONS[reply.statusCode];
+      if (reason !== undefined) rejected.inc({ reason });
+    },
+    handler: async (request, reply) => {
+      const events = parseEvents(eventsInRequest(request));
+      const stopTimer = appendSeconds.startTimer();
+      let results: AppendResult[];
+      try {
+        results = await deps.append(events);
+      } catch (error) {
+        deps.logger.error({ err: error }, 'append failed');
+        throw new LogUnavailable(error);
+      } finally {
+        stopTimer();
+      }
+      const appended = results.filter((r) => r.status === 'appended').length;
+      accepted.inc(appended);
+      duplicates.inc(results.length - appended);
+      if (appended > 0) deps.onAppended?.();
+      return reply.code(202).send({
+        appended,
+        duplicates: results.length - appended,
+        results: results.map((r, index) => ({ index, source: events[index]!.source, id: events[index]!.id, ...r })),
+      });
+    },
+  });
+
+  app.get<{ Querystring: { after: number; limit: number; type?: string; subject?: string } }>('/events', {
+    schema: getEventsSchema,
+    onRequest: async (request) => requireBearer(request.headers.authorization, deps.tokens.admin),
+    handler: async (request) => {
+      const events = await readEvents(deps.db, request.query);
+      return {
+        events: events.map((e) => ({ seq: e.seq, recorded_at: e.recordedAt.toISOString(), event: toStructured(e) })),
+        next: events.at(-1)?.seq ?? request.query.after,
+      };
+    },
+  });
+  return app;
+}
