@@ -1,0 +1,163 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import t, { type Test } from 'tap';
+import {
+  OUTCOME,
+  PermanentError,
+  RetryableError,
+  appendEvents,
+  createConsumerWorker,
+  enqueueDeliveries,
+  listDeadLetters,
+  openDeliveryQueues,
+  outcomeEvent,
+  readEvents,
+  retryDeadLetters,
+  silentLogger,
+  type ConsumerHandler,
+} from '@onramp/core';
+import { TEST_REDIS, freshDatabase, freshPrefix } from '@onramp/core/testing';
+import { joiner, until } from './helpers.js';
+
+const FAST = { attempts: 3, backoff: { type: 'fixed', delay: 20 } };
+
+async function setup(t: Test, handle: ConsumerHandler, failureType?: string) {
+  const database = await freshDatabase('worker');
+  const prefix = freshPrefix('worker');
+  const queues = openDeliveryQueues(TEST_REDIS, prefix);
+  const worker = createConsumerWorker(
+    { consumer: 'mailer', handle, concurrency: 2, ...(failureType === undefined ? {} : { failureType }) },
+    { db: database.db, redisUrl: TEST_REDIS, prefix, logger: silentLogger },
+  );
+  t.teardown(async () => {
+    await worker.close();
+    await queues.close();
+    await database.drop();
+  });
+  const deliver = async (id: string, redelivery?: string) => {
+    const [appended] = await appendEvents(database.db, [joiner(id)]);
+    const seq = appended!.seq;
+    await enqueueDeliveries(queues.mailer, [{ seq, type: 'SCIM.UserCreated', ...(redelivery ? { redelivery } : {}) }], FAST);
+    return seq;
+  };
+  const completions = async () => (await database.db.selectFrom('consumer_completions').selectAll().execute()).length;
+  return { ...database, queues, worker, deliver, completions };
+}
+
+t.test('handles an event once, records completion and outcome, and skips a re-added job', async (t) => {
+  let calls = 0;
+  const s = await setup(t, async (event) => {
+    calls++;
+    return [outcomeEvent('mailer', OUTCOME.welcomeSent, event, { messageId: 'm-1' })];
+  });
+  await s.worker.start();
+  const seq = await s.deliver('once');
+  await until('completed', async () => (await s.completions()) === 1);
+  const sent = await readEvents(s.db, { type: OUTCOME.welcomeSent });
+  t.equal(sent.length, 1);
+  t.equal(sent[0]!.subject, 'user/once', 'the outcome carries the person as subject');
+  t.match(sent[0]!.data, { messageId: 'm-1', cause: { seq } });
+  // BullMQ removed the completed job; the same delivery arrives again (a replay, a lost Redis):
+  await s.queues.mailer.clean(0, 100, 'completed');
+  await enqueueDeliveries(s.queues.mailer, [{ seq, type: 'SCIM.UserCreated' }], FAST);
+  const job = await s.queues.mailer.getJob(`seq-${seq}`);
+  await until('re-added job done', async () => (await job!.getState()) === 'completed');
+  t.equal((await s.queues.mailer.getJob(`seq-${seq}`))!.returnvalue, 'skipped');
+  t.equal(calls, 1, 'the handler ran once');
+});
+
+t.test('retries a failing handler with back-off, then completes', async (t) => {
+  let calls = 0;
+  const s = await setup(t, async () => {
+    if (++calls < 3) throw new Error('provider 500');
+    return [];
+  });
+  await s.worker.start();
+  await s.deliver('flaky');
+  await until('completed', async () => (await s.completions()) === 1);
+  t.equal(calls, 3);
+  t.same(await listDeadLetters(s.db), []);
+});
+
+t.test('a permanent error dead-letters at once, visible in the log and the list', async (t) => {
+  let calls = 0;
+  const s = await setup(t, async () => {
+    calls++;
+    throw new PermanentError('422 invalid address', 'validation_error');
+  }, OUTCOME.welcomeFailed);
+  await s.worker.start();
+  const seq = await s.deliver('bad');
+  await until('dead letter', async () => (await listDeadLetters(s.db)).length === 1);
+  t.equal(calls, 1, 'no retry');
+  const [letter] = await listDeadLetters(s.db, 'mailer');
+  t.match(letter, { seq, consumer: 'mailer', code: 'validation_error', attempts: 1, error: '422 invalid address' });
+  t.equal((await readEvents(s.db, { type: OUTCOME.deadLettered })).length, 1);
+  t.match((await readEvents(s.db, { type: OUTCOME.welcomeFailed }))[0]!.data, { reason: '422 invalid address' });
+  t.equal(await s.completions(), 0);
+});
+
+t.test('the last failed attempt dead-letters; a retry after the fix completes and resolves it', async (t) => {
+  let broken = true;
+  let calls = 0;
+  const s = await setup(t, async () => {
+    calls++;
+    if (broken) throw new Error('still down');
+    return [];
+  });
+  await s.worker.start();
+  const seq = await s.deliver('exhausted');
+  await until('dead letter', async () => (await listDeadLetters(s.db)).length === 1);
+  t.equal(calls, 3, 'all attempts were used');
+  t.equal((await listDeadLetters(s.db))[0]!.attempts, 3);
+  broken = false;
+  t.equal(await retryDeadLetters(s.db, s.queues, 'mailer', seq), 1);
+  await until('completed', async () => (await s.completions()) === 1);
+  t.same(await listDeadLetters(s.db), [], 'resolved');
+});
+
+t.test('a provider-requested wait delays the job without spending an attempt', async (t) => {
+  const attempts: number[] = [];
+  const s = await setup(t, async (_event, ctx) => {
+    attempts.push(ctx.attempt);
+    if (attempts.length < 3) throw new RetryableError('429', 50);
+    return [];
+  });
+  await s.worker.start();
+  await s.deliver('limited');
+  await until('completed', async () => (await s.completions()) === 1);
+  t.same(attempts, [1, 1, 1], 'three tries, all on the first attempt');
+});
+
+t.test('no job is taken before start()', async (t) => {
+  let calls = 0;
+  const s = await setup(t, async () => (calls++, []));
+  await s.deliver('gated');
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  t.equal(calls, 0, 'gate closed');
+  await s.worker.start();
+  await until('completed', async () => (await s.completions()) === 1);
+  t.equal(calls, 1);
+});
+
+t.test('SIGTERM lets the running job finish, then the process exits 0', async (t) => {
+  const { db, url, drop } = await freshDatabase('term');
+  const prefix = freshPrefix('term');
+  const queues = openDeliveryQueues(TEST_REDIS, prefix);
+  t.teardown(async () => {
+    await queues.close();
+    await drop();
+  });
+  const script = fileURLToPath(new URL('./fixtures/slow-worker.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, url, TEST_REDIS, prefix, '800'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await until('child ready', async () => out.includes('ready'));
+  const [appended] = await appendEvents(db, [joiner('term')]);
+  await enqueueDeliveries(queues.mailer, [{ seq: appended!.seq, type: 'SCIM.UserCreated' }], FAST);
+  await until('job started', async () => out.includes('started'));
+  child.kill('SIGTERM');
+  t.equal(await exited, 0, 'exit code 0');
+  const done = await db.selectFrom('consumer_completions').selectAll().execute();
+  t.equal(done.length, 1, 'the job in progress was finished before exit');
+});
