@@ -34,10 +34,10 @@ const PAGE = 2000;
 
 function rangeQuery(db: Db, request: ReplayRequest) {
   const types = request.type === undefined ? [...SUBSCRIPTIONS[request.consumer]] : [request.type];
-  let query = db.selectFrom('events').where('type', 'in', types);
-  if (request.fromSeq !== undefined) query = query.where('seq', '>=', request.fromSeq);
-  if (request.toSeq !== undefined) query = query.where('seq', '<=', request.toSeq);
-  if (request.subject !== undefined) query = query.where('subject', '=', request.subject);
+  let query = db.selectFrom('events').where('events.type', 'in', types);
+  if (request.fromSeq !== undefined) query = query.where('events.seq', '>=', request.fromSeq);
+  if (request.toSeq !== undefined) query = query.where('events.seq', '<=', request.toSeq);
+  if (request.subject !== undefined) query = query.where('events.subject', '=', request.subject);
   return query;
 }
 
@@ -82,7 +82,7 @@ export async function replayRange(
   await record(OUTCOME.replayRequested, { matched: counts.matched, alreadyCompleted: counts.alreadyCompleted });
 
   const readPage = (after: number) =>
-    rangeQuery(db, request).select(['seq', 'type']).where('seq', '>', after).orderBy('seq').limit(PAGE).execute();
+    rangeQuery(db, request).select(['events.seq', 'events.type']).where('events.seq', '>', after).orderBy('events.seq').limit(PAGE).execute();
   // Read the next page while the current one is being enqueued: the two limits overlap instead of adding up.
   let page = await readPage(0);
   while (page.length > 0) {
