@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import {
   LogUnavailable,
+  OnrampError,
   parseEvents,
   readEvents,
   registerOpsRoutes,
@@ -77,7 +78,8 @@ const getEventsSchema = {
 };
 
 export function buildIngestApp(deps: IngestDeps): FastifyInstance {
-  const app = Fastify({ bodyLimit: deps.maxBodyBytes, logger: false });
+  // Unknown query parameters are an error, not silently dropped (Fastify's default strips them).
+  const app = Fastify({ bodyLimit: deps.maxBodyBytes, logger: false, ajv: { customOptions: { removeAdditional: false } } });
   registerProblemHandlers(app, deps.logger);
   registerOpsRoutes(app, deps.registry, deps.checks);
 
@@ -130,7 +132,10 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
     schema: getEventsSchema,
     onRequest: async (request) => requireBearer(request.headers.authorization, deps.tokens.admin),
     handler: async (request) => {
-      const events = await readEvents(deps.db, request.query);
+      const events = await readEvents(deps.db, request.query).catch((error: unknown) => {
+        deps.logger.error({ err: error }, 'reading the log failed');
+        throw new OnrampError('unavailable', 'the event log cannot be read right now', { cause: error });
+      });
       return {
         events: events.map((e) => ({ seq: e.seq, recorded_at: e.recordedAt.toISOString(), event: toStructured(e) })),
         next: events.at(-1)?.seq ?? request.query.after,
