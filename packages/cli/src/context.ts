@@ -1,5 +1,5 @@
 // What every command needs: the validated config, a logger, and the log database.
-import { DEFAULT_QUEUE_PREFIX, createLogger, loadConfig, openDatabase, type Config, type Db, type Logger } from '@onramp/core';
+import { createLogger, loadConfig, openDatabase, type Config, type Db, type Logger } from '@onramp/core';
 
 export interface CommandContext {
   config: Config;
@@ -12,7 +12,7 @@ export async function openContext(): Promise<CommandContext> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config.databaseUrl);
-  return { config, logger, db, queuePrefix: DEFAULT_QUEUE_PREFIX };
+  return { config, logger, db, queuePrefix: config.queuePrefix };
 }
 
 export interface Io {

@@ -9,6 +9,8 @@ export interface Config {
   logLevel: string;
   databaseUrl: string;
   redisUrl: string;
+  /** BullMQ key prefix: several onramp installations can share one Redis. */
+  queuePrefix: string;
   home: string;
   ingest: { port: number; host: string; token: string | undefined; maxBodyBytes: number };
   adminToken: string | undefined;
@@ -38,7 +40,7 @@ export interface Config {
 
 /** Every variable onramp reads, for docs and for checking deployment files against the code. */
 export const CONFIG_VARIABLES = [
-  'NODE_ENV', 'LOG_LEVEL', 'DATABASE_URL', 'REDIS_URL', 'ONRAMP_HOME',
+  'NODE_ENV', 'LOG_LEVEL', 'DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'ONRAMP_HOME',
   'INGEST_PORT', 'INGEST_HOST', 'INGEST_TOKEN', 'INGEST_MAX_BODY_BYTES', 'ADMIN_TOKEN',
   'RESEND_API_KEY', 'RESEND_BASE_URL', 'MAIL_FROM', 'MAIL_SUBJECT', 'MAIL_DOCS_URL', 'MAIL_RATE_PER_SECOND',
   'GITBOOK_SCIM_URL', 'GITBOOK_SCIM_TOKEN',
@@ -141,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     databaseUrl: read.url('DATABASE_URL', ['mysql:', 'mariadb:'], 'mysql://root@127.0.0.1:3306/onramp'),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+    queuePrefix: read.string('QUEUE_PREFIX', 'onramp'),
     home: read.string('ONRAMP_HOME', './.onramp'),
     ingest: {
       port: read.integer('INGEST_PORT', 8080, 0, 65535),

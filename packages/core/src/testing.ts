@@ -64,6 +64,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     const { Redis } = await import('ioredis');
     for (let i = 0; i < 100; i++) {
       const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      probe.on('error', () => undefined); // refused while the server starts: expected, retried below
       try {
         await probe.connect();
         await probe.ping();

@@ -18,9 +18,6 @@ export const SUBSCRIPTIONS: Record<Consumer, readonly string[]> = {
   ],
 };
 
-/** BullMQ key prefix; tests use their own so that they can run side by side. */
-export const DEFAULT_QUEUE_PREFIX = 'onramp';
-
 export function isConsumer(name: string): name is Consumer {
   return (CONSUMERS as readonly string[]).includes(name);
 }

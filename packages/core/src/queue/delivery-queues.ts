@@ -12,7 +12,13 @@ export type DeliveryQueues = Record<Consumer, Queue<DeliveryJob>> & {
 export function openDeliveryQueues(redisUrl: string, prefix: string): DeliveryQueues {
   const connection = redisOptions(redisUrl, 'producer');
   const queues = Object.fromEntries(
-    CONSUMERS.map((consumer) => [consumer, new Queue<DeliveryJob>(consumer, { connection, prefix })]),
+    CONSUMERS.map((consumer) => {
+      const queue = new Queue<DeliveryJob>(consumer, { connection, prefix });
+      // A lost connection also fails the commands in flight; their callers handle it (the dispatcher
+      // keeps the outbox and retries), so the event itself needs no handling beyond not crashing.
+      queue.on('error', () => undefined);
+      return [consumer, queue];
+    }),
   ) as Record<Consumer, Queue<DeliveryJob>>;
   return {
     ...queues,
@@ -22,6 +28,8 @@ export function openDeliveryQueues(redisUrl: string, prefix: string): DeliveryQu
       await client.ping();
     },
     async close() {
+      // Closing a queue whose connection is still being set up rejects that setup unhandled; wait first.
+      await Promise.all(CONSUMERS.map((consumer) => queues[consumer].waitUntilReady().catch(() => undefined)));
       await Promise.all(CONSUMERS.map((consumer) => queues[consumer].close()));
     },
   };

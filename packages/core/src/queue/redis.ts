@@ -2,8 +2,8 @@ import type { RedisOptions } from 'ioredis';
 
 /**
  * Connection options for BullMQ, which then owns (and closes) its connections. Workers block until
- * Redis is back (`maxRetriesPerRequest: null`, as BullMQ requires); producers fail fast instead, so the
- * dispatcher notices an outage at once and keeps the outbox rows for later.
+ * Redis is back (`maxRetriesPerRequest: null`, as BullMQ requires); producers give up on a command after
+ * one reconnection attempt instead, so the dispatcher notices an outage and keeps the outbox rows.
  */
 export function redisOptions(url: string, role: 'worker' | 'producer'): RedisOptions {
   const parsed = new URL(url);
@@ -18,5 +18,5 @@ export function redisOptions(url: string, role: 'worker' | 'producer'): RedisOpt
   if (parsed.protocol === 'rediss:') options.tls = {};
   return role === 'worker'
     ? { ...options, maxRetriesPerRequest: null, enableReadyCheck: false }
-    : { ...options, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 };
+    : { ...options, maxRetriesPerRequest: 1, connectTimeout: 2000 };
 }
