@@ -1,6 +1,9 @@
 // Test support shared by every workspace's tests: a database and a queue prefix of their own, so that
 // test files can run side by side against the one MariaDB and Redis of the machine.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { openDatabase, type Db } from './log/database.js';
 
@@ -48,20 +51,17 @@ export interface PrivateRedis {
 
 /** A redis-server of the test's own on a free port, for tests that stop Redis for real. */
 export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const { spawn } = await import('node:child_process');
-  const { createServer } = await import('node:net');
   const port = await new Promise<number>((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const address = probe.address() as { port: number };
       probe.close(() => resolve(address.port));
     });
   });
-  let child: import('node:child_process').ChildProcess | undefined;
+  let child: ChildProcess | undefined;
   const start = async () => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });
-    const { Redis } = await import('ioredis');
     for (let i = 0; i < 100; i++) {
       const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
       probe.on('error', () => undefined); // refused while the server starts: expected, retried below
