@@ -1,0 +1,52 @@
+// `npm run bench`: every benchmark in one run, results in bench/results/ and docs/benchmarks.md.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { describeMachine, machineLine } from './machine.js';
+import { benchIngest, type IngestBenchResult, type LoadResult } from './ingest.js';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function row(name: string, r: LoadResult, unit: 'events' | 'requests' = 'events'): string {
+  const rate = unit === 'events' ? r.eventsPerSecond : r.requestsPerSecond;
+  return `| ${name} | ${rate.toLocaleString('en')} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors + r.non2xx} |`;
+}
+
+function ingestMarkdown(r: IngestBenchResult): string {
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  return [
+    '## Ingest and replay (issue 2)',
+    '',
+    'autocannon in the benchmark process, the server in a child process (`onramp start --only ingest`, with the',
+    'dispatcher relaying to BullMQ at the same time), MariaDB and Redis on the same two cores.',
+    '',
+    '| scenario | events/s | p50 ms | p99 ms | errors |',
+    '|---|---:|---:|---:|---:|',
+    row('bare Fastify 202, single events (ceiling)', r.bare),
+    row('onramp, single events, 100 connections', r.single),
+    row('bare Fastify 202, batches of 100 (ceiling)', r.bareBatch100),
+    row('onramp, batches of 100, 20 connections', r.batch100),
+    row('onramp, 1,000 single events/s offered, evenly paced (open loop)', r.at1000PerSecond),
+    '',
+    `Targets: ≥ 3,000 single events/s — ${verdict(r.single.eventsPerSecond >= 3000)}; ≥ 30,000 events/s in batches — ${verdict(r.batch100.eventsPerSecond >= 30000)}; p99 < 50 ms at 1,000 events/s — ${verdict(r.at1000PerSecond.p99Ms < 50)}.`,
+    '',
+    `Replay of ${r.replay.events.toLocaleString('en')} events to one consumer:`,
+    '',
+    '| | events/s |',
+    '|---|---:|',
+    `| plain SELECT scan of the same rows (limit 1) | ${r.replay.selectScanPerSecond.toLocaleString('en')} |`,
+    `| BullMQ addBulk of as many jobs (limit 2) | ${r.replay.addBulkPerSecond.toLocaleString('en')} |`,
+    `| onramp replay | ${r.replay.replayPerSecond.toLocaleString('en')} |`,
+    '',
+    `Replay runs at ${Math.round(r.replay.ratioToSlowerLimit * 100)}% of the slower limit (target ≥ 80% — ${verdict(r.replay.ratioToSlowerLimit >= 0.8)}).`,
+    '',
+  ].join('\n');
+}
+
+const machine = describeMachine();
+log(`machine: ${machineLine(machine)}`);
+await mkdir('bench/results', { recursive: true });
+const ingest = await benchIngest(log);
+await writeFile('bench/results/ingest.json', JSON.stringify({ machine, ...ingest }, null, 2));
+const markdown = ingestMarkdown(ingest);
+log(markdown);
+await writeFile('docs/benchmarks.md', [`# Benchmarks`, '', `Measured with \`npm run bench\` on: ${machineLine(machine)}.`, '', markdown].join('\n'));
+process.exit(0);
