@@ -38,14 +38,14 @@ function joiner(id: string) {
   };
 }
 
-async function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready = /listening on (\S+)/): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /listening on (\S+)/.exec(out);
-      if (match) resolve({ url: match[1]!, child });
+      const match = ready.exec(out);
+      if (match) resolve({ url: match[1] ?? '', child });
     });
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)));
   });
@@ -112,6 +112,7 @@ export interface IngestBenchResult {
   batch100: LoadResult;
   bareBatch100: LoadResult;
   at1000PerSecond: LoadResult;
+  burst: { batch100: LoadResult; relayEventsPerSecond: number; backlog: number };
   replay: { events: number; replayPerSecond: number; selectScanPerSecond: number; addBulkPerSecond: number; ratioToSlowerLimit: number };
 }
 
@@ -119,35 +120,31 @@ export async function benchIngest(log: (line: string) => void): Promise<IngestBe
   const database = await freshDatabase('bench');
   const prefix = `onramp-bench-${randomBytes(3).toString('hex')}`;
   const home = await mkdtemp(join(tmpdir(), 'onramp-bench-'));
-  const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts'], {});
-  const ingest = await startProcess(['bin/onramp.js', 'start', '--only', 'ingest'], {
+  const env = {
     DATABASE_URL: database.url, QUEUE_PREFIX: prefix, INGEST_PORT: '0', INGEST_TOKEN: TOKEN, ADMIN_TOKEN: TOKEN,
     LOG_LEVEL: 'warn', ONRAMP_HOME: home,
-  });
-  // Each scenario starts with the dispatcher caught up, so none pays for the previous one's backlog.
-  const drained = async () => {
-    for (;;) {
-      const { n } = await database.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      if (Number(n) === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
   };
+  const outbox = async () =>
+    Number((await database.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  // Each scenario starts with the relay caught up, so none pays for the previous one's backlog.
+  const drained = async () => {
+    while ((await outbox()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  };
+  const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts'], {});
+  // Ingest and the relay run as two processes, as they would in two containers, on the same two cores.
+  const ingest = await startProcess(['bin/onramp.js', 'start', '--only', 'ingest'], env);
+  const relay = () => startProcess(['bin/onramp.js', 'start', '--only', 'dispatcher'], env, /onramp started/);
+  let dispatcher = await relay();
   try {
     log('ingest: warming up');
     await load(ingest.url, { connections: 20, batch: 1, seconds: 3 });
     await load(bare.url, { connections: 20, batch: 1, seconds: 2 });
     log('ingest: bare Fastify route (ceiling), single events');
     const bareSingle = await load(bare.url, { connections: 100, batch: 1 });
-    await drained();
-    log('ingest: onramp, single events, 100 connections');
-    const single = await load(ingest.url, { connections: 100, batch: 1 });
     log('ingest: bare Fastify route, batches of 100');
     const bareBatch100 = await load(bare.url, { connections: 20, batch: 100 });
     await drained();
-    log('ingest: onramp, batches of 100');
-    const batch100 = await load(ingest.url, { connections: 20, batch: 100 });
-    await drained();
-    log('ingest: onramp, 1,000 single events/s offered (open loop)');
+    log('ingest: onramp, 1,000 single events/s offered (open loop), relay running');
     const paced = await openLoop(`${ingest.url}/events`, {
       ratePerSecond: 1000,
       seconds: SECONDS,
@@ -155,8 +152,22 @@ export async function benchIngest(log: (line: string) => void): Promise<IngestBe
       body: () => JSON.stringify(joiner(`paced-${counter++}`)),
     });
     const at1000PerSecond: LoadResult = { requestsPerSecond: Math.round(paced.ok / SECONDS), eventsPerSecond: Math.round(paced.ok / SECONDS), p50Ms: paced.p50Ms, p99Ms: paced.p99Ms, errors: paced.failed, non2xx: 0 };
-
     await drained();
+    log('ingest: onramp, single events, 100 connections, relay running');
+    const single = await load(ingest.url, { connections: 100, batch: 1 });
+    await drained();
+    log('ingest: onramp, batches of 100, relay running');
+    const batch100 = await load(ingest.url, { connections: 20, batch: 100 });
+    await drained();
+    log('ingest: onramp, batches of 100, relay stopped (a burst the outbox absorbs)');
+    await stop(dispatcher.child);
+    const burst = await load(ingest.url, { connections: 20, batch: 100 });
+    const backlog = await outbox();
+    log(`relay: draining a backlog of ${backlog} events to three queues`);
+    const drain = await timed(async () => {
+      dispatcher = await relay();
+      await drained();
+    });
     // Replay: the whole log so far (topped up to at least 100,000 UserCreated events) to one consumer.
     const { count } = await database.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
     for (let have = Number(count); have < 100_000; have += 2000) {
@@ -194,9 +205,11 @@ export async function benchIngest(log: (line: string) => void): Promise<IngestBe
       batch100,
       bareBatch100,
       at1000PerSecond,
+      burst: { batch100: burst, backlog, relayEventsPerSecond: Math.round(backlog / (drain.ms / 1000)) },
       replay: { events, replayPerSecond, ...limits, ratioToSlowerLimit: Math.round((replayPerSecond / Math.min(limits.selectScanPerSecond, limits.addBulkPerSecond)) * 100) / 100 },
     };
   } finally {
+    await stop(dispatcher.child);
     await stop(ingest.child);
     await stop(bare.child);
     await database.drop();

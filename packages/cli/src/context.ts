@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 // What every command needs: the validated config, a logger, and the log database.
 import { createLogger, loadConfig, openDatabase, type Config, type Db, type Logger } from '@onramp/core';
 
@@ -6,13 +7,15 @@ export interface CommandContext {
   logger: Logger;
   db: Db;
   queuePrefix: string;
+  /** In-process signal from ingest to the dispatcher that events were appended. */
+  appended: EventEmitter;
 }
 
 export async function openContext(): Promise<CommandContext> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config.databaseUrl);
-  return { config, logger, db, queuePrefix: config.queuePrefix };
+  return { config, logger, db, queuePrefix: config.queuePrefix, appended: new EventEmitter() };
 }
 
 export interface Io {

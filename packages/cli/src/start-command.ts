@@ -1,5 +1,5 @@
 // `onramp start [--only a,b]`: the services in one process, each closed in turn on SIGTERM.
-import { closeAll, closeOnSignal, resolveTokens, type Closer } from '@onramp/core';
+import { closeAll, closeOnSignal, openDeliveryQueues, resolveTokens, startDispatcher, type Closer } from '@onramp/core';
 import { startIngest } from '@onramp/ingest';
 import type { CommandContext, Io } from './context.js';
 
@@ -9,9 +9,21 @@ type Component = (ctx: CommandContext, io: Io) => Promise<Closer>;
 export const COMPONENTS: Record<string, Component> = {
   ingest: async (ctx, io) => {
     const tokens = await resolveTokens(ctx.config, io.out);
-    const ingest = await startIngest(ctx.config, { ...ctx, tokens });
+    const ingest = await startIngest(ctx.config, { ...ctx, tokens, onAppended: () => ctx.appended.emit('appended') });
     io.out(`ingest listening on ${ingest.url}`);
     return () => ingest.close();
+  },
+  // The outbox relay: one leader at a time however many run, so every ingest process may run one.
+  dispatcher: async (ctx) => {
+    const queues = openDeliveryQueues(ctx.config.redisUrl, ctx.queuePrefix);
+    const dispatcher = startDispatcher(ctx.db, queues, ctx.logger.child({ component: 'dispatcher' }));
+    const wake = () => dispatcher.wake();
+    ctx.appended.on('appended', wake);
+    return async () => {
+      ctx.appended.off('appended', wake);
+      await dispatcher.close();
+      await queues.close();
+    };
   },
 };
 
@@ -37,4 +49,5 @@ export async function startCommand(ctx: CommandContext, io: Io, only: string | u
     throw error;
   }
   ctx.logger.info({ components: names }, 'onramp started');
+  io.out(`onramp started: ${names.join(', ')}`);
 }

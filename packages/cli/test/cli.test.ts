@@ -102,7 +102,7 @@ t.test('onramp start: an event posted over HTTP lands in the log and in each con
   const s = await withEnv(t);
   const home = await mkdtemp(join(tmpdir(), 'onramp-'));
   const env = { ...process.env, INGEST_PORT: '0', ONRAMP_HOME: home };
-  const child = spawn(process.execPath, [bin, 'start', '--only', 'ingest'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [bin, 'start', '--only', 'ingest,dispatcher'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

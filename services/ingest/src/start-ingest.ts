@@ -1,16 +1,17 @@
-// Wires the ingest service for a process: HTTP door, group-committing appender and the outbox dispatcher.
+// Wires the ingest service for a process: the HTTP door and its group-committing appender.
+// The outbox dispatcher is its own component (it may run here or in another process).
+import { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import {
   appendEvents,
   createAppendBatcher,
   createRegistry,
-  openDeliveryQueues,
-  startDispatcher,
+  redisOptions,
   type Config,
   type Db,
   type Logger,
   type Tokens,
 } from '@onramp/core';
-import { sql } from 'kysely';
 import { buildIngestApp } from './ingest-app.js';
 
 export interface RunningIngest {
@@ -20,12 +21,13 @@ export interface RunningIngest {
 
 export async function startIngest(
   config: Config,
-  deps: { db: Db; logger: Logger; tokens: Tokens; queuePrefix: string },
+  deps: { db: Db; logger: Logger; tokens: Tokens; onAppended?: () => void },
 ): Promise<RunningIngest> {
   const logger = deps.logger.child({ service: 'ingest' });
-  const queues = openDeliveryQueues(config.redisUrl, deps.queuePrefix);
-  const dispatcher = startDispatcher(deps.db, queues, logger.child({ component: 'dispatcher' }));
   const batcher = createAppendBatcher((events) => appendEvents(deps.db, events));
+  // Only for /readyz: the events reach Redis through the dispatcher, which must be able to.
+  const redis = new Redis({ ...redisOptions(config.redisUrl, 'producer'), lazyConnect: true });
+  redis.on('error', () => undefined); // reported by /readyz
   const app = buildIngestApp({
     db: deps.db,
     append: (events) => batcher.append(events),
@@ -35,23 +37,17 @@ export async function startIngest(
     registry: createRegistry('ingest'),
     checks: {
       mysql: () => sql`SELECT 1`.execute(deps.db),
-      redis: () => queues.ping(),
+      redis: () => redis.ping(),
     },
-    onAppended: () => dispatcher.wake(),
+    ...(deps.onAppended === undefined ? {} : { onAppended: deps.onAppended }),
   });
   const url = await app.listen({ port: config.ingest.port, host: config.ingest.host });
   logger.info({ url }, 'ingest listening');
   return {
     url,
     async close() {
-      // Stop taking requests first, then let the dispatcher finish its batch, then drop Redis.
-      for (const step of [() => app.close(), () => dispatcher.close(), () => queues.close()]) {
-        try {
-          await step();
-        } catch (error) {
-          logger.warn({ err: error }, 'error while closing ingest');
-        }
-      }
+      await app.close().catch((error: unknown) => logger.warn({ err: error }, 'closing HTTP failed'));
+      redis.disconnect();
     },
   };
 }
