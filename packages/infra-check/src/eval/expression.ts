@@ -115,11 +115,12 @@ function literal(node: Node): Value {
 async function evaluateTemplate(node: Node, scope: Scope): Promise<Value> {
   const parts = await mapInOrder(node.children, (c) => (c.type === 'literalValue' ? literal(c) : evaluateNode(c, scope)));
   if (parts.length === 1 && typeof parts[0] === 'string') return parts[0];
+  // Like Terraform's refined unknowns, a partly unknown template keeps its known text
+  // (so `https://${var.host}/` is still known to be HTTPS); the unknown part shows as a placeholder.
   let out = '';
   for (const part of parts) {
     const rendered = renderString(part);
-    if (rendered instanceof Unknown) return rendered;
-    out += rendered;
+    out += rendered instanceof Unknown ? '${unknown}' : rendered;
   }
   return out;
 }

@@ -67,6 +67,11 @@ export const FUNCTIONS: Record<string, Fn> = {
   substr: ([v = null, offset = null, len = null]) => (typeof v === 'string' && typeof offset === 'number' && typeof len === 'number' ? v.substr(offset, len < 0 ? undefined : len) : new Unknown('substr')),
   startswith: ([v = null, p = null]) => (typeof v === 'string' && typeof p === 'string' ? v.startsWith(p) : new Unknown('startswith')),
   endswith: ([v = null, p = null]) => (typeof v === 'string' && typeof p === 'string' ? v.endsWith(p) : new Unknown('endswith')),
+  slice: ([v = null, start = null, end = null]) => (Array.isArray(v) && typeof start === 'number' && typeof end === 'number' ? v.slice(start, end) : new Unknown('slice')),
+  setproduct: (args) => {
+    if (!args.every(Array.isArray)) return new Unknown('setproduct');
+    return (args as Value[][]).reduce<Value[][]>((acc, set) => acc.flatMap((prefix) => set.map((item) => [...prefix, item])), [[]]);
+  },
   concat: (args) => (args.every(Array.isArray) ? (args as Value[][]).flat() : new Unknown('concat')),
   flatten: ([v = null]) => {
     const flat = (x: Value): Value[] => (Array.isArray(x) ? x.flatMap(flat) : [x]);
