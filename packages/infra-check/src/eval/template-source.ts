@@ -2,7 +2,10 @@
 // already decoded. To parse it again as an HCL template we put the quotes back around it,
 // escaping only the literal stretches: inside `${…}` and `%{…}` the text is expression syntax.
 
-export function quoteTemplate(source: string): string {
+export function quoteTemplate(template: string): string {
+  // Apply the whitespace strip markers (`~}` and `${~`/`%{~`) first; the parser's tree
+  // keeps the literal text unstripped.
+  const source = template.replace(/~\}\s*/g, '}').replace(/\s*([$%])\{~/g, '$1{');
   let out = '"';
   let i = 0;
   while (i < source.length) {
