@@ -43,18 +43,12 @@ variable "search_jwks_url" {
 }
 
 variable "services" {
-  description = "Hosts per service (replicas, instance_type); see modules/workers."
+  description = "Hosts per service (replicas, instance_type); null keeps the defaults of modules/workers."
   type = map(object({
     replicas      = number
     instance_type = string
   }))
-  default = {
-    ingest       = { replicas = 2, instance_type = "ecs.g7.large" }
-    mailer       = { replicas = 1, instance_type = "ecs.g7.large" }
-    gitbook-sync = { replicas = 1, instance_type = "ecs.g7.large" }
-    indexer      = { replicas = 2, instance_type = "ecs.g7.xlarge" }
-    search-api   = { replicas = 2, instance_type = "ecs.g7.large" }
-  }
+  default = null
 }
 
 variable "gitbook_scim_url" {

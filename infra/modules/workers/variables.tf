@@ -28,6 +28,7 @@ variable "services" {
     indexer      = { replicas = 2, instance_type = "ecs.g7.xlarge" }
     search-api   = { replicas = 2, instance_type = "ecs.g7.large" }
   }
+  nullable = false
 }
 
 variable "container_image" {

@@ -73,9 +73,10 @@ export class ModuleContext {
 
   variable(name: string): Promise<Value> {
     return this.memo(`var.${name}`, async () => {
-      const passed = this.inputs(name);
-      if (passed) return passed;
       const decl = this.blocks.variables.find((v) => v.labels[0] === name);
+      const passed = await this.inputs(name);
+      // A null argument keeps the default only where the variable says `nullable = false`.
+      if (passed !== undefined && !(passed === null && decl?.body.nullable === false)) return passed;
       if (!decl) return new Unknown(`undeclared variable ${name}`);
       if (!Object.hasOwn(decl.body, 'default')) return new Unknown(`input var.${name} has no default`);
       return evaluateJson(decl.body.default, this.scope());

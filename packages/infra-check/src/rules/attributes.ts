@@ -89,3 +89,22 @@ export function strings(value: Value | undefined): string[] {
 }
 
 export const ANYWHERE = ['0.0.0.0/0', '0.0.0.0', '::/0'];
+
+/** A data service is private: no any-IP entry in its whitelist and no public endpoint resource. */
+export function privateAccessProblems(resource: ResourceInstance, model: Model, whitelist: string, publicEndpointType: string): Problem[] {
+  const problems: Problem[] = [];
+  const open = strings(get(resource, whitelist)).filter((ip) => ANYWHERE.includes(ip));
+  if (open.length) problems.push({ message: `${whitelist} allows ${open.join(', ')}`, attribute: whitelist });
+  if (attachedTo(model, [publicEndpointType], 'instance_id', resource).length) problems.push({ message: `an ${publicEndpointType} gives the instance a public endpoint` });
+  return problems;
+}
+
+/** The standby or secondary zone is set and differs from the primary one. */
+export function secondZoneProblems(resource: ResourceInstance, primary: string, secondary: string): Problem[] {
+  const [first, second] = [get(resource, primary), get(resource, secondary)];
+  const distinct = second !== undefined && second !== null && second !== 'Auto' && JSON.stringify(first) !== JSON.stringify(second);
+  return distinct ? [] : [{ message: `${secondary} does not name a zone other than ${primary}`, attribute: secondary }];
+}
+
+/** The resource is placed in a VPC vSwitch rather than the classic network. */
+export const inVpc = (resource: ResourceInstance): Problem[] => expectSet(resource, 'vswitch_id', 'outside a VPC it is reachable from the classic network');

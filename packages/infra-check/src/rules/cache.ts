@@ -1,6 +1,6 @@
 // Redis / Tair (KVStore): authentication, private access, TLS, encryption, availability.
-import { ANYWHERE, attachedTo, expectOneOf, expectSet, get, strings } from './attributes.js';
-import type { Problem, ResourceRule } from './rule.js';
+import { expectOneOf, expectSet, get, inVpc, privateAccessProblems, secondZoneProblems } from './attributes.js';
+import type { ResourceRule } from './rule.js';
 
 const REDIS = ['alicloud_kvstore_instance'];
 
@@ -18,11 +18,8 @@ export const cacheRules: ResourceRule[] = [
     severity: 'high', resourceTypes: REDIS,
     remediation: 'Remove alicloud_kvstore_connection (public endpoint) and list only application CIDRs in security_ips.',
     check(redis, model) {
-      const problems: Problem[] = [];
-      const open = strings(get(redis, 'security_ips')).filter((ip) => ANYWHERE.includes(ip));
-      if (open.length) problems.push({ message: `security_ips allows ${open.join(', ')}`, attribute: 'security_ips' });
+      const problems = privateAccessProblems(redis, model, 'security_ips', 'alicloud_kvstore_connection');
       if (get(redis, 'enable_public') === true) problems.push({ message: 'enable_public = true', attribute: 'enable_public' });
-      if (attachedTo(model, ['alicloud_kvstore_connection'], 'instance_id', redis).length) problems.push({ message: 'an alicloud_kvstore_connection gives the instance a public endpoint' });
       return problems;
     },
   },
@@ -38,17 +35,14 @@ export const cacheRules: ResourceRule[] = [
     clause: '8.1.4.9', alibaba: ['redis-instance-multi-zone'], checkov: [],
     severity: 'medium', resourceTypes: REDIS,
     remediation: 'Set secondary_zone_id to a zone other than zone_id.',
-    check(redis) {
-      const [primary, secondary] = [get(redis, 'zone_id'), get(redis, 'secondary_zone_id')];
-      return secondary !== undefined && secondary !== null && JSON.stringify(primary) !== JSON.stringify(secondary) ? [] : [{ message: 'secondary_zone_id does not name a second zone', attribute: 'secondary_zone_id' }];
-    },
+    check: (redis) => secondZoneProblems(redis, 'zone_id', 'secondary_zone_id'),
   },
   {
     kind: 'resource', id: 'ONR-RED-05', title: 'Redis instances are in a VPC',
     clause: '8.1.2.1', alibaba: ['redis-instance-in-vpc'], checkov: [],
     severity: 'medium', resourceTypes: REDIS,
     remediation: 'Set vswitch_id to a data-tier vSwitch.',
-    check: (r) => expectSet(r, 'vswitch_id', 'instances outside a VPC are reachable from the classic network'),
+    check: inVpc,
   },
   {
     kind: 'resource', id: 'ONR-RED-06', title: 'Redis data is encrypted at rest (TDE)',

@@ -1,7 +1,7 @@
 // ApsaraDB RDS: private access, encryption at rest and in transit, audit, backups, availability.
 import type { Model, ResourceInstance } from '../model/types.js';
-import { ANYWHERE, attachedTo, blocks, expectAtLeast, expectOneOf, expectSet, get, strings } from './attributes.js';
-import type { Problem, ResourceRule } from './rule.js';
+import { attachedTo, blocks, expectAtLeast, expectOneOf, expectSet, get, inVpc, privateAccessProblems, secondZoneProblems } from './attributes.js';
+import type { ResourceRule } from './rule.js';
 
 const RDS = ['alicloud_db_instance'];
 const BACKUP_POLICIES = ['alicloud_db_backup_policy'];
@@ -66,34 +66,21 @@ export const databaseRules: ResourceRule[] = [
     clause: '8.1.3.1', alibaba: ['rds-public-connection-and-any-ip-access-check'], checkov: ['CKV_ALI_9'],
     severity: 'high', resourceTypes: RDS,
     remediation: 'Remove alicloud_db_connection (public endpoint) and list only the application vSwitch CIDRs in security_ips.',
-    check(db, model) {
-      const problems: Problem[] = [];
-      const open = strings(get(db, 'security_ips')).filter((ip) => ANYWHERE.includes(ip));
-      if (open.length) problems.push({ message: `security_ips allows ${open.join(', ')}`, attribute: 'security_ips' });
-      if (attachedTo(model, ['alicloud_db_connection'], 'instance_id', db).length) problems.push({ message: 'an alicloud_db_connection gives the instance a public endpoint' });
-      return problems;
-    },
+    check: (db, model) => privateAccessProblems(db, model, 'security_ips', 'alicloud_db_connection'),
   },
   {
     kind: 'resource', id: 'ONR-RDS-06', title: 'RDS instances are in a VPC',
     clause: '8.1.2.1', alibaba: ['rds-instances-in-vpc'], checkov: [],
     severity: 'medium', resourceTypes: RDS,
     remediation: 'Set vswitch_id to a data-tier vSwitch.',
-    check: (db) => expectSet(db, 'vswitch_id', 'instances outside a VPC are reachable from the classic network'),
+    check: inVpc,
   },
   {
     kind: 'resource', id: 'ONR-RDS-07', title: 'RDS runs primary and standby in different zones',
     clause: '8.1.4.9', alibaba: ['rds-multi-az-support'], checkov: [],
     severity: 'medium', resourceTypes: RDS,
     remediation: 'Use category = "HighAvailability" with zone_id_slave_a in a second zone (and vswitch_id listing both vSwitches).',
-    check(db) {
-      const problems = expectOneOf(db, 'category', HA_CATEGORIES, 'a single-node instance has no standby');
-      const [primary, standby] = [get(db, 'zone_id'), get(db, 'zone_id_slave_a')];
-      if (standby === undefined || standby === null || standby === 'Auto' || JSON.stringify(primary) === JSON.stringify(standby)) {
-        problems.push({ message: 'zone_id_slave_a does not name a zone other than zone_id', attribute: 'zone_id_slave_a' });
-      }
-      return problems;
-    },
+    check: (db) => [...expectOneOf(db, 'category', HA_CATEGORIES, 'a single-node instance has no standby'), ...secondZoneProblems(db, 'zone_id', 'zone_id_slave_a')],
   },
   {
     kind: 'resource', id: 'ONR-RDS-08', title: 'RDS has a disaster-recovery copy in another region',

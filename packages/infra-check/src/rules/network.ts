@@ -2,7 +2,7 @@
 import { cidrContains } from '../eval/cidr.js';
 import { Unknown } from '../eval/value.js';
 import type { ResourceInstance } from '../model/types.js';
-import { ANYWHERE, attachedTo, blocks, expectAtLeast, expectSet, get, isSet, strings } from './attributes.js';
+import { ANYWHERE, attachedTo, blocks, expectAtLeast, get, inVpc, isSet, strings } from './attributes.js';
 import type { Problem, ResourceRule } from './rule.js';
 
 /** Ports that must never face the internet: remote login, databases, caches, search, file sharing. */
@@ -144,7 +144,7 @@ export const networkRules: ResourceRule[] = [
     clause: '8.1.2.1', alibaba: ['ecs-instances-in-vpc'], checkov: [],
     severity: 'medium', resourceTypes: ['alicloud_instance', 'alicloud_ecs_launch_template'],
     remediation: 'Set vswitch_id to a vSwitch of the workload VPC.',
-    check: (r) => (r.type === 'alicloud_ecs_launch_template' && get(r, 'network_type') === 'vpc' ? [] : expectSet(r, 'vswitch_id', 'instances outside a VPC share the classic network')),
+    check: (r) => (r.type === 'alicloud_ecs_launch_template' && get(r, 'network_type') === 'vpc' ? [] : inVpc(r)),
   },
 ];
 

@@ -27,6 +27,9 @@ const SECRET_ARGUMENTS: Record<string, string[]> = {
   ],
 };
 
+/** `module.a.var.x` / `output.y`: how variables and outputs are named in findings. */
+const declaration = (module: string, kind: 'var' | 'output', name: string) => `${module ? `${module}.` : ''}${kind}.${name}`;
+
 const SECRET_NAME = /(password|passwd|secret|token|api_?key|private_?key|access_?key|ciphertext)/i;
 
 export const plaintextSecrets: ResourceRule = {
@@ -57,7 +60,7 @@ export const secretVariables: ModelRule = {
         const problems: string[] = [];
         if (!v.sensitive) problems.push('is not marked sensitive');
         if (v.hasDefault && v.defaultValue !== null) problems.push('has a default value in the code');
-        return problems.map((p) => ({ address: `${v.module ? `${v.module}.` : ''}var.${v.name}`, file: v.file, line: v.line, message: `secret input ${p}` }));
+        return problems.map((p) => ({ address: declaration(v.module, 'var', v.name), file: v.file, line: v.line, message: `secret input ${p}` }));
       });
   },
 };
@@ -75,6 +78,6 @@ export const sensitiveOutputs: ModelRule = {
         const vars = [...o.source.matchAll(/\bvar\.([A-Za-z0-9_-]+)/g)].map((m) => `${o.module}|${m[1]}`);
         return vars.some((v) => secretVars.has(v)) || /\.(password|account_password|secret_data|plaintext|connection_password)\b/.test(o.source);
       })
-      .map((o) => ({ address: `${o.module ? `${o.module}.` : ''}output.${o.name}`, file: o.file, line: o.line, message: 'the output exposes a secret but is not marked sensitive' }));
+      .map((o) => ({ address: declaration(o.module, 'output', o.name), file: o.file, line: o.line, message: 'the output exposes a secret but is not marked sensitive' }));
   },
 };
