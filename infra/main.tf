@@ -1,0 +1,63 @@
+# onramp on Alibaba Cloud. Apply the hardened foundation first, then the rest:
+#   terraform apply -target=module.compliant_infra
+#   terraform apply
+
+module "compliant_infra" {
+  source = "./modules/compliant-infra"
+
+  name                       = var.name
+  region                     = var.region
+  zone_ids                   = var.zone_ids
+  mlps_compliance            = var.mlps_compliance
+  db_password_ciphertext     = var.db_password_ciphertext
+  redis_password_ciphertext  = var.redis_password_ciphertext
+  search_password_ciphertext = var.search_password_ciphertext
+}
+
+module "workers" {
+  source = "./modules/workers"
+
+  name               = var.name
+  region             = var.region
+  mlps_compliance    = var.mlps_compliance
+  services           = var.services
+  container_image    = var.container_image
+  tls_certificate_id = var.tls_certificate_id
+  search_jwks_url    = var.search_jwks_url
+  gitbook_scim_url   = var.gitbook_scim_url
+
+  vpc_id              = module.compliant_infra.vpc_id
+  vpc_cidr            = module.compliant_infra.vpc_cidr
+  zone_ids            = module.compliant_infra.zone_ids
+  app_vswitch_ids     = module.compliant_infra.app_vswitch_ids
+  security_group_ids  = module.compliant_infra.security_group_ids
+  image_id            = module.compliant_infra.image_id
+  kms_key_id          = module.compliant_infra.kms_key_id
+  snapshot_policy_id  = module.compliant_infra.snapshot_policy_id
+  host_ram_role_name  = module.compliant_infra.host_ram_role_name
+  database_host       = module.compliant_infra.database_host
+  redis_host          = module.compliant_infra.redis_host
+  search_host         = module.compliant_infra.search_host
+  log_project         = module.compliant_infra.log_project
+  alb_access_logstore = module.compliant_infra.alb_access_logstore
+
+  db_password_ciphertext        = var.db_password_ciphertext
+  redis_password_ciphertext     = var.redis_password_ciphertext
+  search_password_ciphertext    = var.search_password_ciphertext
+  ingest_token_ciphertext       = var.ingest_token_ciphertext
+  admin_token_ciphertext        = var.admin_token_ciphertext
+  resend_api_key_ciphertext     = var.resend_api_key_ciphertext
+  gitbook_scim_token_ciphertext = var.gitbook_scim_token_ciphertext
+}
+
+module "eventbridge" {
+  source = "./modules/eventbridge"
+
+  name                    = var.name
+  region                  = var.region
+  vpc_id                  = module.compliant_infra.vpc_id
+  vswitch_id              = module.compliant_infra.app_vswitch_ids[var.zone_ids[0]]
+  security_group_id       = module.compliant_infra.security_group_ids["eventbridge"]
+  ingest_domain           = var.ingest_domain
+  ingest_token_ciphertext = var.ingest_token_ciphertext
+}

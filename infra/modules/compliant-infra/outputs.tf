@@ -1,0 +1,74 @@
+output "vpc_id" {
+  description = "The onramp VPC."
+  value       = alicloud_vpc.main.id
+}
+
+output "vpc_cidr" {
+  description = "CIDR of the VPC."
+  value       = var.vpc_cidr
+}
+
+output "app_vswitch_ids" {
+  description = "Application-tier vSwitch per zone (hosts, ALB, EventBridge ENIs)."
+  value       = { for zone, vswitch in alicloud_vswitch.app : zone => vswitch.id }
+}
+
+output "zone_ids" {
+  description = "The two zones in use, primary first."
+  value       = local.zones
+}
+
+output "security_group_ids" {
+  description = "Security group per role: alb, ingest, search-api, workers, eventbridge."
+  value       = { for role, group in alicloud_security_group.role : role => group.id }
+}
+
+output "kms_key_id" {
+  description = "Customer-managed key that encrypts everything at rest."
+  value       = alicloud_kms_key.main.id
+}
+
+output "image_id" {
+  description = "Latest Alibaba Cloud Linux 3 system image."
+  value       = data.alicloud_images.alinux.images[0].id
+}
+
+output "host_ram_role_name" {
+  description = "RAM role the onramp hosts assume."
+  value       = alicloud_ram_role.host.role_name
+}
+
+output "snapshot_policy_id" {
+  description = "Automatic snapshot policy for host disks."
+  value       = alicloud_ecs_auto_snapshot_policy.daily.id
+}
+
+output "database_host" {
+  description = "Private endpoint of the RDS MySQL event log."
+  value       = alicloud_db_instance.events.connection_string
+}
+
+output "redis_host" {
+  description = "Private endpoint of the Redis (Tair) instance."
+  value       = alicloud_kvstore_instance.queues.connection_domain
+}
+
+output "search_host" {
+  description = "Private endpoint of the Elasticsearch instance."
+  value       = alicloud_elasticsearch_instance.search.domain
+}
+
+output "training_bucket" {
+  description = "OSS bucket for training data."
+  value       = alicloud_oss_bucket.this["training"].bucket
+}
+
+output "log_project" {
+  description = "Log Service project holding the audit logs."
+  value       = alicloud_log_project.audit.project_name
+}
+
+output "alb_access_logstore" {
+  description = "Logstore for ALB access logs."
+  value       = alicloud_log_store.audit["alb-access"].logstore_name
+}

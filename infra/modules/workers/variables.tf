@@ -1,0 +1,173 @@
+variable "name" {
+  description = "Prefix for every resource name."
+  type        = string
+  default     = "onramp"
+}
+
+variable "region" {
+  description = "Region, for the hosts' CLI and registry endpoints."
+  type        = string
+}
+
+variable "mlps_compliance" {
+  description = "Turns on the host hardening (encrypted disks, security agent, metadata tokens)."
+  type        = bool
+  default     = true
+}
+
+variable "services" {
+  description = "Hosts per service. Each service scales on its own: change its replicas or instance_type."
+  type = map(object({
+    replicas      = number
+    instance_type = string
+  }))
+  default = {
+    ingest       = { replicas = 2, instance_type = "ecs.g7.large" }
+    mailer       = { replicas = 1, instance_type = "ecs.g7.large" }
+    gitbook-sync = { replicas = 1, instance_type = "ecs.g7.large" }
+    indexer      = { replicas = 2, instance_type = "ecs.g7.xlarge" }
+    search-api   = { replicas = 2, instance_type = "ecs.g7.large" }
+  }
+  nullable = false
+}
+
+variable "container_image" {
+  description = "The onramp image (built from the repository Dockerfile) in Container Registry, e.g. registry-vpc.cn-hangzhou.aliyuncs.com/onramp/onramp:0.1.0."
+  type        = string
+}
+
+variable "vpc_id" {
+  description = "VPC from compliant_infra."
+  type        = string
+}
+
+variable "vpc_cidr" {
+  description = "CIDR of the VPC; the ALB accepts callers from it."
+  type        = string
+}
+
+variable "zone_ids" {
+  description = "The two zones, primary first."
+  type        = list(string)
+}
+
+variable "app_vswitch_ids" {
+  description = "Application vSwitch per zone."
+  type        = map(string)
+}
+
+variable "security_group_ids" {
+  description = "Security group per role from compliant_infra."
+  type        = map(string)
+}
+
+variable "image_id" {
+  description = "Alibaba Cloud Linux image from compliant_infra."
+  type        = string
+}
+
+variable "kms_key_id" {
+  description = "KMS key for disk encryption."
+  type        = string
+}
+
+variable "snapshot_policy_id" {
+  description = "Automatic snapshot policy for the system disks."
+  type        = string
+}
+
+variable "host_ram_role_name" {
+  description = "RAM role attached to every host."
+  type        = string
+}
+
+variable "database_host" {
+  description = "RDS private endpoint."
+  type        = string
+}
+
+variable "redis_host" {
+  description = "Redis private endpoint."
+  type        = string
+}
+
+variable "search_host" {
+  description = "Elasticsearch private endpoint."
+  type        = string
+}
+
+variable "log_project" {
+  description = "Log Service project for ALB access logs."
+  type        = string
+}
+
+variable "alb_access_logstore" {
+  description = "Logstore for ALB access logs."
+  type        = string
+}
+
+variable "tls_certificate_id" {
+  description = "Certificate (Certificate Management Service) for the ALB listeners; it must cover ingest_domain and search_domain."
+  type        = string
+}
+
+variable "db_password_ciphertext" {
+  description = "KMS ciphertext of the database password; hosts decrypt it at boot with their RAM role."
+  type        = string
+  sensitive   = true
+}
+
+variable "redis_password_ciphertext" {
+  description = "KMS ciphertext of the Redis password."
+  type        = string
+  sensitive   = true
+}
+
+variable "search_password_ciphertext" {
+  description = "KMS ciphertext of the Elasticsearch password."
+  type        = string
+  sensitive   = true
+}
+
+variable "ingest_token_ciphertext" {
+  description = "KMS ciphertext of INGEST_TOKEN (the bearer token EventBridge sends)."
+  type        = string
+  sensitive   = true
+}
+
+variable "admin_token_ciphertext" {
+  description = "KMS ciphertext of ADMIN_TOKEN."
+  type        = string
+  sensitive   = true
+}
+
+variable "resend_api_key_ciphertext" {
+  description = "KMS ciphertext of RESEND_API_KEY; empty keeps mail in local capture."
+  type        = string
+  sensitive   = true
+  default     = null
+}
+
+variable "gitbook_scim_token_ciphertext" {
+  description = "KMS ciphertext of GITBOOK_SCIM_TOKEN; empty keeps GitBook in dry run."
+  type        = string
+  sensitive   = true
+  default     = null
+}
+
+variable "gitbook_scim_url" {
+  description = "GITBOOK_SCIM_URL; empty keeps GitBook in dry run."
+  type        = string
+  default     = ""
+}
+
+variable "search_jwks_url" {
+  description = "SEARCH_JWKS_URL: where search-api fetches the IdP's signing keys."
+  type        = string
+}
+
+variable "tags" {
+  description = "Tags added to every resource that takes tags."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,105 @@
+variable "name" {
+  description = "Prefix for every resource name."
+  type        = string
+  default     = "onramp"
+}
+
+variable "region" {
+  description = "Alibaba Cloud region."
+  type        = string
+  default     = "cn-hangzhou"
+}
+
+variable "zone_ids" {
+  description = "Two zones of the region."
+  type        = list(string)
+  default     = ["cn-hangzhou-i", "cn-hangzhou-j"]
+}
+
+variable "mlps_compliance" {
+  description = "MLPS 2.0 level-3 hardening; keep true for anything that holds real data."
+  type        = bool
+  default     = true
+}
+
+variable "container_image" {
+  description = "The onramp image in Container Registry (VPC endpoint)."
+  type        = string
+}
+
+variable "tls_certificate_id" {
+  description = "Certificate Management Service certificate for the internal ALB (covers ingest_domain and search_domain)."
+  type        = string
+}
+
+variable "ingest_domain" {
+  description = "Host name of ingest behind the internal ALB, e.g. ingest.onramp.example.com."
+  type        = string
+}
+
+variable "search_jwks_url" {
+  description = "JWKS URL of the identity provider whose JWTs search-api accepts."
+  type        = string
+}
+
+variable "services" {
+  description = "Hosts per service (replicas, instance_type); null keeps the defaults of modules/workers."
+  type = map(object({
+    replicas      = number
+    instance_type = string
+  }))
+  default = null
+}
+
+variable "gitbook_scim_url" {
+  description = "GitBook SCIM base URL; empty keeps gitbook-sync in dry run."
+  type        = string
+  default     = ""
+}
+
+# Secrets: KMS ciphertext only (aliyun kms Encrypt --KeyId <key> --Plaintext …). Terraform never
+# sees a plaintext password; the hosts decrypt with their RAM role at boot.
+
+variable "db_password_ciphertext" {
+  description = "KMS ciphertext of the RDS account password."
+  type        = string
+  sensitive   = true
+}
+
+variable "redis_password_ciphertext" {
+  description = "KMS ciphertext of the Redis password."
+  type        = string
+  sensitive   = true
+}
+
+variable "search_password_ciphertext" {
+  description = "KMS ciphertext of the Elasticsearch password."
+  type        = string
+  sensitive   = true
+}
+
+variable "ingest_token_ciphertext" {
+  description = "KMS ciphertext of INGEST_TOKEN."
+  type        = string
+  sensitive   = true
+}
+
+variable "admin_token_ciphertext" {
+  description = "KMS ciphertext of ADMIN_TOKEN."
+  type        = string
+  sensitive   = true
+}
+
+variable "resend_api_key_ciphertext" {
+  description = "KMS ciphertext of RESEND_API_KEY; null keeps mail captured locally."
+  type        = string
+  sensitive   = true
+  default     = null
+}
+
+variable "gitbook_scim_token_ciphertext" {
+  description = "KMS ciphertext of GITBOOK_SCIM_TOKEN."
+  type        = string
+  sensitive   = true
+  default     = null
+}

@@ -1,0 +1,110 @@
+// Reading and judging evaluated attributes. A rule states what it expects; these helpers
+// turn "missing", "known only after apply" and "not known statically" into clear problems.
+import { Ref, Unknown, isMap, type Value, type ValueMap } from '../eval/value.js';
+import type { Model, ResourceInstance } from '../model/types.js';
+import type { Problem } from './rule.js';
+
+/**
+ * Reads `a.b.c` from a resource; a step into a list of blocks reads the first block,
+ * which is what Terraform's single-block arguments (`system_disk { … }`) look like here.
+ */
+export function get(resource: ResourceInstance, path: string): Value | undefined {
+  let current: Value | undefined = resource.attributes;
+  for (const step of path.split('.')) {
+    if (Array.isArray(current) && !/^\d+$/.test(step)) current = current[0];
+    if (current === undefined || current === null) return undefined;
+    if (Array.isArray(current)) current = current[Number(step)];
+    else if (isMap(current)) current = current[step];
+    else return current instanceof Unknown ? current : undefined;
+  }
+  return current;
+}
+
+/** The blocks of a nested block type (empty when absent). */
+export function blocks(resource: ResourceInstance, name: string): ValueMap[] {
+  const value = resource.attributes[name];
+  return (Array.isArray(value) ? value : [value ?? null]).filter(isMap);
+}
+
+export function isSet(value: Value | undefined): boolean {
+  return value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
+}
+
+function describe(value: Value): string {
+  if (value instanceof Unknown) return `not known statically (${value.reason})`;
+  if (value instanceof Ref) return `known only after apply (${value.toString()})`;
+  return JSON.stringify(value);
+}
+
+/** Expects the attribute to be one of the given values. */
+export function expectOneOf(resource: ResourceInstance, path: string, allowed: Value[], why: string): Problem[] {
+  const value = get(resource, path);
+  const attribute = path.split('.')[0]!;
+  if (!isSet(value)) return [{ message: `${path} is not set; ${why}`, attribute }];
+  if (allowed.some((a) => JSON.stringify(a) === JSON.stringify(value))) return [];
+  return [{ message: `${path} is ${describe(value!)}, expected ${allowed.map((a) => JSON.stringify(a)).join(' or ')}; ${why}`, attribute }];
+}
+
+/** Expects the attribute to be present; a value known only after apply counts as present. */
+export function expectSet(resource: ResourceInstance, path: string, why: string): Problem[] {
+  return isSet(get(resource, path)) ? [] : [{ message: `${path} is not set; ${why}`, attribute: path.split('.')[0]! }];
+}
+
+/** Expects a number of at least `min`. */
+export function expectAtLeast(resource: ResourceInstance, path: string, min: number, why: string): Problem[] {
+  const value = get(resource, path);
+  const attribute = path.split('.')[0]!;
+  const number = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  if (!isSet(value)) return [{ message: `${path} is not set; ${why}`, attribute }];
+  if (typeof number === 'number' && number >= min) return [];
+  return [{ message: `${path} is ${describe(value!)}, expected at least ${min}; ${why}`, attribute }];
+}
+
+/** Whether a value (or anything inside it) refers to the given resource instance. */
+export function refersTo(value: Value | undefined, target: ResourceInstance): boolean {
+  if (value === undefined || value === null) return false;
+  if (value instanceof Ref) return value.address === target.address;
+  if (typeof value === 'string') return value.includes(`\${${target.address}.`) || value.includes(`\${${target.address}}`);
+  if (Array.isArray(value)) return value.some((v) => refersTo(v, target));
+  if (isMap(value)) return Object.values(value).some((v) => refersTo(v, target));
+  return false;
+}
+
+/** Resources of the given types whose `attribute` refers to the target, e.g. the policy of a bucket. */
+export function attachedTo(model: Model, types: string[], attribute: string, target: ResourceInstance): ResourceInstance[] {
+  const name = typeof target.attributes.bucket === 'string' ? target.attributes.bucket : undefined;
+  return model.resources.filter((r) => {
+    if (!types.includes(r.type)) return false;
+    const value = get(r, attribute);
+    // OSS companions may name the bucket instead of referencing it.
+    return refersTo(value, target) || (name !== undefined && value === name);
+  });
+}
+
+/** Strings in a value, flattening lists (CIDR lists, comma-separated whitelists). */
+export function strings(value: Value | undefined): string[] {
+  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (Array.isArray(value)) return value.flatMap(strings);
+  return [];
+}
+
+export const ANYWHERE = ['0.0.0.0/0', '0.0.0.0', '::/0'];
+
+/** A data service is private: no any-IP entry in its whitelist and no public endpoint resource. */
+export function privateAccessProblems(resource: ResourceInstance, model: Model, whitelist: string, publicEndpointType: string): Problem[] {
+  const problems: Problem[] = [];
+  const open = strings(get(resource, whitelist)).filter((ip) => ANYWHERE.includes(ip));
+  if (open.length) problems.push({ message: `${whitelist} allows ${open.join(', ')}`, attribute: whitelist });
+  if (attachedTo(model, [publicEndpointType], 'instance_id', resource).length) problems.push({ message: `an ${publicEndpointType} gives the instance a public endpoint` });
+  return problems;
+}
+
+/** The standby or secondary zone is set and differs from the primary one. */
+export function secondZoneProblems(resource: ResourceInstance, primary: string, secondary: string): Problem[] {
+  const [first, second] = [get(resource, primary), get(resource, secondary)];
+  const distinct = second !== undefined && second !== null && second !== 'Auto' && JSON.stringify(first) !== JSON.stringify(second);
+  return distinct ? [] : [{ message: `${secondary} does not name a zone other than ${primary}`, attribute: secondary }];
+}
+
+/** The resource is placed in a VPC vSwitch rather than the classic network. */
+export const inVpc = (resource: ResourceInstance): Problem[] => expectSet(resource, 'vswitch_id', 'outside a VPC it is reachable from the classic network');
