@@ -1,1 +1,9 @@
-export {};
+export * from './mail-sender.js';
+export * from './welcome-mail.js';
+export * from './eml.js';
+export * from './local-capture-sender.js';
+export * from './request-limiter.js';
+export * from './batch-plans.js';
+export * from './resend-sender.js';
+export * from './mailer-consumer.js';
+export * from './start-mailer.js';

@@ -1,0 +1,70 @@
+// Wires the mailer for a process: the sender (Resend with a key, local .eml capture without), the
+// consumer, and its worker.
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { closeAll, createConsumerWorker, redisOptions, type Closer, type Config, type ConsumerRuntime, type Db, type Logger } from '@onramp/core';
+import { createBatchPlans } from './batch-plans.js';
+import { createLocalCaptureSender } from './local-capture-sender.js';
+import type { MailSender } from './mail-sender.js';
+import { mailerConsumer } from './mailer-consumer.js';
+import { createRequestLimiter } from './request-limiter.js';
+import { createResendSender } from './resend-sender.js';
+
+export interface MailerOptions {
+  db: Db;
+  logger: Logger;
+  queuePrefix: string;
+  /** Worker tuning (tests shorten the stalled-job check so a killed worker's jobs move on quickly). */
+  runtime?: Pick<ConsumerRuntime, 'lockDurationMs' | 'stalledIntervalMs' | 'shutdownGraceMs'>;
+  concurrency?: number;
+  lingerMs?: number;
+}
+
+export interface RunningMailer {
+  sender: MailSender;
+  close(): Promise<void>;
+}
+
+export async function startMailer(config: Config, options: MailerOptions): Promise<RunningMailer> {
+  const logger = options.logger.child({ service: 'mailer' });
+  const closers: Closer[] = [];
+  let sender: MailSender;
+  if (config.mail.resendApiKey === undefined) {
+    const directory = join(config.home, 'mail');
+    sender = createLocalCaptureSender(directory);
+    logger.info({ directory }, 'no RESEND_API_KEY: welcome emails are written as .eml files');
+  } else {
+    const redis = new Redis(redisOptions(config.redisUrl, 'worker'));
+    closers.push(async () => void (await redis.quit()));
+    const keyPrefix = `${options.queuePrefix}:mailer`;
+    sender = createResendSender({
+      apiKey: config.mail.resendApiKey,
+      ...(config.mail.resendBaseUrl === undefined ? {} : { baseUrl: config.mail.resendBaseUrl }),
+      limiter: createRequestLimiter(redis, `${keyPrefix}:rate`, config.mail.ratePerSecond),
+      plans: createBatchPlans(redis, keyPrefix),
+      logger,
+      ...(options.lingerMs === undefined ? {} : { lingerMs: options.lingerMs }),
+    });
+  }
+  const queue = new Queue('mailer', { connection: redisOptions(config.redisUrl, 'producer'), prefix: options.queuePrefix });
+  closers.push(() => queue.close());
+  closers.push(() => sender.close());
+  const definition = mailerConsumer(config, {
+    sender,
+    pauseQueue: (ms) => queue.rateLimit(ms),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+  });
+  const worker = createConsumerWorker(definition, {
+    db: options.db,
+    redisUrl: config.redisUrl,
+    prefix: options.queuePrefix,
+    logger,
+    ...options.runtime,
+  });
+  closers.push(() => worker.close());
+  await worker.start();
+
+  // Closed last first: the worker (lets running jobs finish), the sender, the queue handle, Redis.
+  return { sender, close: closeAll(closers, logger) };
+}
