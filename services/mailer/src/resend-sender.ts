@@ -56,7 +56,8 @@ export function classifyResendError(
   const { statusCode, name, message } = error;
   const wait = seconds(headers, 'retry-after') ?? seconds(headers, 'ratelimit-reset');
   if (statusCode === null) return new MailError('transient', name, `Resend unreachable: ${message}`);
-  if (statusCode === 429 && QUOTA.has(name)) return new MailError('quota', name, message, wait ?? DEFAULT_QUOTA_PAUSE_MS);
+  // ratelimit-reset is about the request window, not the quota: only retry-after says when a quota is back.
+  if (statusCode === 429 && QUOTA.has(name)) return new MailError('quota', name, message, seconds(headers, 'retry-after') ?? DEFAULT_QUOTA_PAUSE_MS);
   if (statusCode === 429) return new MailError('wait', name, message, wait ?? 1000);
   // The same batch is being sent by another process right now: its answer will be ours in a moment.
   if (statusCode === 409 && name === 'concurrent_idempotent_requests') return new MailError('wait', name, message, 1000);
