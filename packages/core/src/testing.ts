@@ -54,8 +54,8 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
   }
 }
 
-/** A SCIM.UserCreated as IDaaS sends it through EventBridge, for person `n`. */
-export function joinerEvent(n: number | string, department: string | undefined = 'R&D / Search'): CloudEvent {
+/** A SCIM.UserCreated as IDaaS sends it through EventBridge, for person `n` (department null: none). */
+export function joinerEvent(n: number | string, department: string | null = 'R&D / Search'): CloudEvent {
   const email = `hire${n}@example.com`;
   return {
     specversion: '1.0',
@@ -72,7 +72,7 @@ export function joinerEvent(n: number | string, department: string | undefined =
       name: { givenName: `Hire${n}`, familyName: 'Example' },
       emails: [{ value: email, type: 'work', primary: true }],
       active: true,
-      ...(department === undefined ? {} : { [SCIM_ENTERPRISE_USER]: { department } }),
+      ...(department === null ? {} : { [SCIM_ENTERPRISE_USER]: { department } }),
     },
     extensions: { aliyunregionid: 'cn-hangzhou' },
   };

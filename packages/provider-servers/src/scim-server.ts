@@ -148,9 +148,12 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
         return serialized(async () => {
           const failed = precondition();
           if (failed !== undefined) return failed;
-          const resource = new Resource(id, query);
+          // SCIMMY patches what its read returns, so the patch must not see `attributes` or
+          // `excludedAttributes` (it would drop what they hide); they shape only the answer.
+          const resource = new Resource(id);
           const result = method === 'PUT' ? await resource.write(body, ctx) : await resource.patch(body as never, ctx);
-          return result === undefined ? { status: 204, body: undefined } : single(200, result);
+          if (result === undefined) return { status: 204, body: undefined };
+          return single(200, query.attributes === undefined && query.excludedAttributes === undefined ? result : await new Resource(id, query).read(ctx));
         });
       case 'DELETE':
         if (id === undefined) return { status: 405, body: scimError(405, 'DELETE needs a resource id') };

@@ -77,21 +77,23 @@ export interface GroupDirectory {
 }
 
 export function createGroupDirectory(scim: ScimClient): GroupDirectory {
-  const ids = new Map<string, Promise<{ id: string; created: boolean }>>();
+  const ids = new Map<string, Promise<string>>();
   return {
-    ensure(displayName) {
-      let known = ids.get(displayName);
-      if (known === undefined) {
-        known = (async () => {
-          const found = await scim.findGroupByDisplayName(displayName);
-          if (found !== undefined) return { id: found.id, created: false };
-          const { group, adopted } = await scim.createGroup(displayName);
-          return { id: group.id, created: !adopted };
-        })();
-        ids.set(displayName, known);
-        known.catch(() => ids.delete(displayName));
-      }
-      return known;
+    async ensure(displayName) {
+      const known = ids.get(displayName);
+      if (known !== undefined) return { id: await known, created: false };
+      let created = false;
+      const lookup = (async () => {
+        const found = await scim.findGroupByDisplayName(displayName);
+        if (found !== undefined) return found.id;
+        const made = await scim.createGroup(displayName);
+        created = !made.adopted;
+        return made.group.id;
+      })();
+      ids.set(displayName, lookup);
+      lookup.catch(() => ids.delete(displayName));
+      // Only the call that made the group may skip the membership check: a new group has no members.
+      return { id: await lookup, created };
     },
     forget(displayName) {
       ids.delete(displayName);
