@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { appendEvents, enqueueDeliveries, loadConfig, readEvents, replayRange, silentLogger } from '@onramp/core';
 import { freshDatabase, freshPrefix, joinerEvent, startTestDelivery, TEST_REDIS, waitFor } from '@onramp/core/testing';
 import { startResendServer, startScimServer, type ResendServerOptions, type ScimServerOptions } from '@onramp/provider-servers';
@@ -15,7 +15,7 @@ import { startGitbookSync } from '@onramp/gitbook-sync';
 const TOKEN = 'gitbook-scim-token-0123456789';
 const FIXTURE = fileURLToPath(new URL('./fixtures/joiner-worker.mjs', import.meta.url));
 
-async function pipeline(t: Tap.Test, resendOptions: ResendServerOptions = {}, scimOptions: Partial<ScimServerOptions> = {}) {
+async function pipeline(t: Test, resendOptions: ResendServerOptions = {}, scimOptions: Partial<ScimServerOptions> = {}) {
   const { db, url, drop } = await freshDatabase('faults');
   const prefix = freshPrefix('faults');
   const home = await mkdtemp(join(tmpdir(), 'onramp-faults-'));
@@ -64,17 +64,17 @@ async function pipeline(t: Tap.Test, resendOptions: ResendServerOptions = {}, sc
   return { db, resend, scim, delivery, startWorkers, startChild, settled, count };
 }
 
-function exactlyOnce(t: Tap.Test, resend: { emails: unknown[] }, scim: { users(): unknown[]; groups(): { members?: unknown }[] }, joiners = 1) {
+function exactlyOnce(t: Test, resend: { emails: unknown[] }, scim: { users(): unknown[]; groups(): { members?: unknown }[] }, joiners = 1) {
   t.equal(resend.emails.length, joiners, `${joiners} welcome email(s) at Resend`);
   t.equal(scim.users().length, joiners, `${joiners} GitBook user(s)`);
   t.equal((scim.groups()[0]?.members as unknown[] | undefined)?.length, joiners, 'each a member of the readers group once');
 }
 
 t.test('worker killed after Resend accepted the email: another worker finishes, one email', async (t) => {
-  let child: ChildProcess | undefined;
-  const p = await pipeline(t, { onAccepted: () => void child?.kill('SIGKILL') });
-  child = await p.startChild();
-  const exited = new Promise((resolve) => child!.once('exit', resolve));
+  const worker: { child?: ChildProcess } = {};
+  const p = await pipeline(t, { onAccepted: () => void worker.child?.kill('SIGKILL') });
+  const child = (worker.child = await p.startChild());
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   await appendEvents(p.db, [joinerEvent(1)]);
   t.equal(await exited, null, 'the worker died');
   await p.startWorkers();
@@ -84,10 +84,10 @@ t.test('worker killed after Resend accepted the email: another worker finishes, 
 });
 
 t.test('worker killed after GitBook created the user: another worker finishes, one user', async (t) => {
-  let child: ChildProcess | undefined;
-  const p = await pipeline(t, {}, { onUserCreated: () => void child?.kill('SIGKILL') });
-  child = await p.startChild();
-  const exited = new Promise((resolve) => child!.once('exit', resolve));
+  const worker: { child?: ChildProcess } = {};
+  const p = await pipeline(t, {}, { onUserCreated: () => void worker.child?.kill('SIGKILL') });
+  const child = (worker.child = await p.startChild());
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   await appendEvents(p.db, [joinerEvent(2)]);
   await exited;
   await p.startWorkers();
@@ -96,17 +96,17 @@ t.test('worker killed after GitBook created the user: another worker finishes, o
 });
 
 t.test('worker killed after a batch of three was accepted: the batch is re-sent as it was, nothing twice', async (t) => {
-  let child: ChildProcess | undefined;
+  const worker: { child?: ChildProcess } = {};
   let firstBatch = 0;
   const p = await pipeline(t, {
     onAccepted: (emails) => {
       firstBatch ||= emails.length;
-      child?.kill('SIGKILL');
+      worker.child?.kill('SIGKILL');
     },
   });
   // A longer linger makes the three jobs meet in one batch.
-  child = await p.startChild(300);
-  const exited = new Promise((resolve) => child!.once('exit', resolve));
+  const child = (worker.child = await p.startChild(300));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   await appendEvents(p.db, [joinerEvent(10), joinerEvent(11), joinerEvent(12)]);
   await exited;
   await p.startWorkers();

@@ -24,7 +24,7 @@ t.test('npm start with no keys: sample joiner → .eml file + dry-run GitBook re
   const redis = new Redis(redisUrl);
   await redis.flushdb();
   await redis.quit();
-  const env = { ...process.env, DATABASE_URL: url, REDIS_URL: redisUrl, ONRAMP_HOME: home, INGEST_PORT: '0', LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, REDIS_URL: redisUrl, ONRAMP_HOME: home, INGEST_PORT: '0', LOG_LEVEL: 'warn' };
   for (const name of ['RESEND_API_KEY', 'GITBOOK_SCIM_URL', 'GITBOOK_SCIM_TOKEN', 'INGEST_TOKEN', 'ADMIN_TOKEN', 'NODE_ENV']) delete env[name];
   const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   t.teardown(async () => {

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { ScimError, createScimClient, type ScimUserInput } from '@onramp/core';
 import { startScimServer } from '@onramp/provider-servers';
 
@@ -12,7 +12,7 @@ const person = (n: number | string): ScimUserInput => ({
   emails: [{ value: `person${n}@example.com`, type: 'work', primary: true }],
 });
 
-async function setup(t: Tap.Test, options: Partial<Parameters<typeof startScimServer>[0]> = {}) {
+async function setup(t: Test, options: Partial<Parameters<typeof startScimServer>[0]> = {}) {
   const server = await startScimServer({ token: TOKEN, ...options });
   t.teardown(() => server.close());
   return { server, scim: createScimClient({ baseUrl: server.url, token: TOKEN, timeoutMs: 2000 }) };

@@ -1,6 +1,6 @@
 // gitbook-sync as it runs: events in the log, the dispatcher, the worker, the SCIM client, a SCIM
 // service provider built on scimmy.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { appendEvents, listDeadLetters, loadConfig, readEvents, replayRange, silentLogger, type CloudEvent } from '@onramp/core';
 import { freshDatabase, freshPrefix, joinerEvent, startTestDelivery, TEST_REDIS, waitFor } from '@onramp/core/testing';
 import { startScimServer } from '@onramp/provider-servers';
@@ -8,7 +8,7 @@ import { startGitbookSync } from '@onramp/gitbook-sync';
 
 const TOKEN = 'gitbook-scim-token-0123456789';
 
-async function setup(t: Tap.Test, withScim = true) {
+async function setup(t: Test, withScim = true) {
   const { db, url, drop } = await freshDatabase('gitbook');
   const prefix = freshPrefix('gitbook');
   const scim = await startScimServer({ token: TOKEN });

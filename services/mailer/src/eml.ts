@@ -6,7 +6,6 @@ import type { OutgoingMail } from './mail-sender.js';
 const CRLF = '\r\n';
 
 function encodeHeader(value: string): string {
-  // eslint-disable-next-line no-control-regex -- ASCII test
   if (/^[\x20-\x7e]*$/.test(value)) return value;
   return `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
 }

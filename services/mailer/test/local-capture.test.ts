@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { simpleParser } from 'mailparser';
 import type { StoredEvent } from '@onramp/core';
 import { buildWelcomeMail, createLocalCaptureSender } from '@onramp/mailer';
@@ -18,7 +18,7 @@ const event = (data: Record<string, unknown>, id = 'evt-1'): StoredEvent => ({
 });
 const settings = { from: 'Onboarding <onboarding@example.com>', subject: 'Welcome', docsUrl: 'https://docs.example.com/start?a=1&b=2' };
 
-async function directory(t: Tap.Test) {
+async function directory(t: Test) {
   const dir = await mkdtemp(join(tmpdir(), 'onramp-mail-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   return dir;

@@ -2,14 +2,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { Queue } from 'bullmq';
 import { appendEvents, listDeadLetters, loadConfig, readEvents, replayRange, silentLogger, type StoredEvent } from '@onramp/core';
 import { freshDatabase, freshPrefix, joinerEvent, startTestDelivery, TEST_REDIS, waitFor } from '@onramp/core/testing';
 import { startResendServer } from '@onramp/provider-servers';
 import { startMailer } from '@onramp/mailer';
 
-async function setup(t: Tap.Test, server: Parameters<typeof startResendServer>[0] = {}) {
+async function setup(t: Test, server: Parameters<typeof startResendServer>[0] = {}) {
   const { db, url, drop } = await freshDatabase('mailer');
   const prefix = freshPrefix('mailer');
   const home = await mkdtemp(join(tmpdir(), 'onramp-home-'));

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { Redis } from 'ioredis';
 import { Resend } from 'resend';
 import { silentLogger } from '@onramp/core';
@@ -21,7 +21,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startResendLocal(t: Tap.Test): Promise<string> {
+async function startResendLocal(t: Test): Promise<string> {
   const appDir = join(dirname(createRequire(import.meta.url).resolve('resend-local/package.json')), 'dist', 'app');
   const dataDir = await mkdtemp(join(tmpdir(), 'resend-local-'));
   // Its database comes with the package, tables and all; each run gets a copy of its own.

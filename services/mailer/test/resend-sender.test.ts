@@ -1,5 +1,5 @@
 // The Resend adapter with the real SDK against the local Resend server, Redis shared as in production.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { Redis } from 'ioredis';
 import { silentLogger } from '@onramp/core';
 import { freshPrefix, TEST_REDIS } from '@onramp/core/testing';
@@ -15,7 +15,7 @@ const mail = (n: number | string, to = `hire${n}@example.com`): OutgoingMail => 
   text: `Hello ${n}`,
 });
 
-async function setup(t: Tap.Test, server: Parameters<typeof startResendServer>[0] = {}, ratePerSecond = 2) {
+async function setup(t: Test, server: Parameters<typeof startResendServer>[0] = {}, ratePerSecond = 2) {
   const resend = await startResendServer({ ratePerSecond, ...server });
   const redis = new Redis(TEST_REDIS);
   const prefix = freshPrefix('resend');

@@ -1,11 +1,11 @@
 // The local Resend server behaves as Resend documents it, seen through the real `resend` SDK.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { Resend } from 'resend';
 import { startResendServer } from '@onramp/provider-servers';
 
 const email = (to = 'new.hire@example.com') => ({ from: 'Onboarding <onboarding@example.com>', to: [to], subject: 'Welcome', html: '<p>hi</p>', text: 'hi' });
 
-async function setup(t: Tap.Test, options: Parameters<typeof startResendServer>[0] = {}) {
+async function setup(t: Test, options: Parameters<typeof startResendServer>[0] = {}) {
   const server = await startResendServer({ ratePerSecond: 100, ...options });
   t.teardown(() => server.close());
   return { server, resend: new Resend('re_test_key', { baseUrl: server.url }) };
