@@ -91,6 +91,19 @@ function select(resource: { id?: string; filter?: Json[] }, all: Json[], kind: s
   return resource.filter === undefined ? all : caseInsensitiveMatch([...resource.filter], all);
 }
 
+/** A create or a replace: the data, the record it replaces, its id; `unique` must stay unique (409). */
+function incoming(records: Map<string, Json>, resource: { id?: string }, instance: unknown, kind: string, unique: string) {
+  const data = plain(instance);
+  const previous = resource.id === undefined ? undefined : (records.get(resource.id) ?? notFound(kind, resource.id));
+  const id = (previous?.id as string | undefined) ?? randomUUID();
+  for (const other of records.values()) {
+    if (other.id !== id && lower(other[unique]) === lower(data[unique])) {
+      throw new SCIMMY.Types.Error(409, 'uniqueness', `${unique} ${String(data[unique])} is already taken`);
+    }
+  }
+  return { data, previous, id };
+}
+
 let declared = false;
 
 /** Where every local SCIM server serves its endpoints; SCIMMY's resource locations are process-wide. */
@@ -120,14 +133,7 @@ export function declareScimResources(): void {
     },
     ingress: (resource: { id?: string }, instance: unknown, ctx: unknown) => {
       const store = ctxStore(ctx);
-      const data = plain(instance);
-      const previous = resource.id === undefined ? undefined : (store.users.get(resource.id) ?? notFound('User', resource.id));
-      const id = (previous?.id as string | undefined) ?? randomUUID();
-      for (const other of store.users.values()) {
-        if (other.id !== id && lower(other.userName) === lower(data.userName)) {
-          throw new SCIMMY.Types.Error(409, 'uniqueness', `userName ${String(data.userName)} is already taken`);
-        }
-      }
+      const { data, previous, id } = incoming(store.users, resource, instance, 'User', 'userName');
       delete data.groups;
       const record: Json = { active: true, ...data, id, meta: nextMeta(previous) };
       store.users.set(id, record);
@@ -147,14 +153,7 @@ export function declareScimResources(): void {
     egress: (resource: { id?: string }, ctx: unknown) => select(resource, [...ctxStore(ctx).groups.values()], 'Group'),
     ingress: (resource: { id?: string }, instance: unknown, ctx: unknown) => {
       const store = ctxStore(ctx);
-      const data = plain(instance);
-      const previous = resource.id === undefined ? undefined : (store.groups.get(resource.id) ?? notFound('Group', resource.id));
-      const id = (previous?.id as string | undefined) ?? randomUUID();
-      for (const other of store.groups.values()) {
-        if (other.id !== id && lower(other.displayName) === lower(data.displayName)) {
-          throw new SCIMMY.Types.Error(409, 'uniqueness', `displayName ${String(data.displayName)} is already taken`);
-        }
-      }
+      const { data, previous, id } = incoming(store.groups, resource, instance, 'Group', 'displayName');
       const members = new Map<string, Json>();
       for (const member of (data.members as Json[] | undefined) ?? []) {
         const user = store.users.get(String(member.value));

@@ -1,15 +1,10 @@
 // Wires gitbook-sync for a process: the consumer and its worker.
-import { createConsumerWorker, type Config, type ConsumerRuntime, type Db, type Logger, type ScimClient } from '@onramp/core';
+import { runConsumer, type Config, type ScimClient, type ServiceWorkerOptions } from '@onramp/core';
 import { gitbookConsumer } from './gitbook-consumer.js';
 
-export interface GitbookSyncOptions {
-  db: Db;
-  logger: Logger;
-  queuePrefix: string;
-  /** Tests and benchmarks pass a client that counts requests; otherwise built from the config. */
+export interface GitbookSyncOptions extends ServiceWorkerOptions {
+  /** A SCIM client of the caller's; otherwise built from the config. */
   scim?: ScimClient;
-  runtime?: Pick<ConsumerRuntime, 'lockDurationMs' | 'stalledIntervalMs' | 'shutdownGraceMs'>;
-  concurrency?: number;
 }
 
 export interface RunningGitbookSync {
@@ -26,13 +21,6 @@ export async function startGitbookSync(config: Config, options: GitbookSyncOptio
     ...(options.scim === undefined ? {} : { scim: options.scim }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
   });
-  const worker = createConsumerWorker(definition, {
-    db: options.db,
-    redisUrl: config.redisUrl,
-    prefix: options.queuePrefix,
-    logger,
-    ...options.runtime,
-  });
-  await worker.start();
+  const worker = await runConsumer(definition, config.redisUrl, options, logger);
   return { dryRun, close: () => worker.close() };
 }

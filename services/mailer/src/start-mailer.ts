@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { closeAll, createConsumerWorker, redisOptions, type Closer, type Config, type ConsumerRuntime, type Db, type Logger } from '@onramp/core';
+import { closeAll, redisOptions, runConsumer, type Closer, type Config, type ServiceWorkerOptions } from '@onramp/core';
 import { createBatchPlans } from './batch-plans.js';
 import { createLocalCaptureSender } from './local-capture-sender.js';
 import type { MailSender } from './mail-sender.js';
@@ -11,13 +11,7 @@ import { mailerConsumer } from './mailer-consumer.js';
 import { createRequestLimiter } from './request-limiter.js';
 import { createResendSender } from './resend-sender.js';
 
-export interface MailerOptions {
-  db: Db;
-  logger: Logger;
-  queuePrefix: string;
-  /** Worker tuning (tests shorten the stalled-job check so a killed worker's jobs move on quickly). */
-  runtime?: Pick<ConsumerRuntime, 'lockDurationMs' | 'stalledIntervalMs' | 'shutdownGraceMs'>;
-  concurrency?: number;
+export interface MailerOptions extends ServiceWorkerOptions {
   lingerMs?: number;
 }
 
@@ -55,15 +49,8 @@ export async function startMailer(config: Config, options: MailerOptions): Promi
     pauseQueue: (ms) => queue.rateLimit(ms),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
   });
-  const worker = createConsumerWorker(definition, {
-    db: options.db,
-    redisUrl: config.redisUrl,
-    prefix: options.queuePrefix,
-    logger,
-    ...options.runtime,
-  });
+  const worker = await runConsumer(definition, config.redisUrl, options, logger);
   closers.push(() => worker.close());
-  await worker.start();
 
   // Closed last first: the worker (lets running jobs finish), the sender, the queue handle, Redis.
   return { sender, close: closeAll(closers, logger) };

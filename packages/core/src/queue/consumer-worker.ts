@@ -141,3 +141,20 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
     },
   };
 }
+
+/** What a service's start function takes to run its consumer in this process. */
+export interface ServiceWorkerOptions {
+  db: Db;
+  logger: Logger;
+  queuePrefix: string;
+  /** Worker tuning (tests shorten the stalled-job check so that a killed worker's jobs move on quickly). */
+  runtime?: Pick<ConsumerRuntime, 'lockDurationMs' | 'stalledIntervalMs' | 'shutdownGraceMs'>;
+  concurrency?: number;
+}
+
+/** Creates the consumer's worker on the service's options and opens its gate. */
+export async function runConsumer(definition: ConsumerDefinition, redisUrl: string, options: ServiceWorkerOptions, logger: Logger): Promise<ConsumerWorker> {
+  const worker = createConsumerWorker(definition, { db: options.db, redisUrl, prefix: options.queuePrefix, logger, ...options.runtime });
+  await worker.start();
+  return worker;
+}
