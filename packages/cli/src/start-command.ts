@@ -1,6 +1,8 @@
 // `onramp start [--only a,b]`: the services in one process, each closed in turn on SIGTERM.
 import { closeAll, closeOnSignal, openDeliveryQueues, resolveTokens, startDispatcher, type Closer } from '@onramp/core';
 import { startIngest } from '@onramp/ingest';
+import { startMailer } from '@onramp/mailer';
+import { startGitbookSync } from '@onramp/gitbook-sync';
 import type { CommandContext, Io } from './context.js';
 
 type Component = (ctx: CommandContext, io: Io) => Promise<Closer>;
@@ -24,6 +26,16 @@ export const COMPONENTS: Record<string, Component> = {
       await dispatcher.close();
       await queues.close();
     };
+  },
+  mailer: async (ctx, io) => {
+    const mailer = await startMailer(ctx.config, ctx);
+    io.out(`mailer sending through ${mailer.sender.provider === 'resend' ? 'Resend' : `local capture (${ctx.config.home}/mail)`}`);
+    return () => mailer.close();
+  },
+  'gitbook-sync': async (ctx, io) => {
+    const sync = await startGitbookSync(ctx.config, ctx);
+    io.out(`gitbook-sync ${sync.dryRun ? 'in dry run (GITBOOK_SCIM_URL unset)' : 'provisioning through SCIM'}`);
+    return () => sync.close();
   },
 };
 

@@ -18,3 +18,4 @@ export * from './http/ops-routes.js';
 export * from './queue/replay.js';
 export * from './queue/dead-letters.js';
 export * from './lifecycle.js';
+export * from './scim/index.js';

@@ -6,6 +6,12 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { openDatabase, type Db } from './log/database.js';
+import type { CloudEvent } from './events/cloud-event.js';
+import { SCIM_ENTERPRISE_USER, SCIM_USER } from './events/schemas.js';
+import type { Logger } from './logger.js';
+import { DELIVERY_OPTIONS } from './queue/consumers.js';
+import { openDeliveryQueues } from './queue/delivery-queues.js';
+import { startDispatcher } from './queue/dispatcher.js';
 
 export const TEST_MYSQL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 export const TEST_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -87,4 +93,54 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   };
   await start();
   return { url: `redis://127.0.0.1:${port}`, port, kill, restart: start };
+}
+
+/** Polls `probe` until it returns something other than undefined/false; fails after `timeoutMs`. */
+export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, what = 'the condition'): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A SCIM.UserCreated as IDaaS sends it through EventBridge, for person `n` (department null: none). */
+export function joinerEvent(n: number | string, department: string | null = 'R&D / Search'): CloudEvent {
+  const email = `hire${n}@example.com`;
+  return {
+    specversion: '1.0',
+    id: `joiner-${n}`,
+    source: 'com.aliyun.idaas',
+    type: 'SCIM.UserCreated',
+    subject: `user/${n}`,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    data: {
+      schemas: [SCIM_USER, SCIM_ENTERPRISE_USER],
+      id: `idaas-${n}`,
+      userName: email,
+      name: { givenName: `Hire${n}`, familyName: 'Example' },
+      emails: [{ value: email, type: 'work', primary: true }],
+      active: true,
+      ...(department === null ? {} : { [SCIM_ENTERPRISE_USER]: { department } }),
+    },
+    extensions: { aliyunregionid: 'cn-hangzhou' },
+  };
+}
+
+/** The dispatcher and delivery queues of a test, with short back-offs so that retries happen within it. */
+export function startTestDelivery(db: Db, redisUrl: string, prefix: string, logger: Logger) {
+  const queues = openDeliveryQueues(redisUrl, prefix);
+  const jobOptions = { ...DELIVERY_OPTIONS, backoff: { type: 'fixed', delay: 200 } };
+  const dispatcher = startDispatcher(db, queues, logger, { pollMs: 50, jobOptions });
+  return {
+    queues,
+    dispatcher,
+    async close() {
+      await dispatcher.close();
+      await queues.close();
+    },
+  };
 }

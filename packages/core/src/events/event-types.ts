@@ -13,6 +13,8 @@ export const OUTCOME = {
   welcomeFailed: 'onramp.mail.WelcomeFailed',
   accessGranted: 'onramp.gitbook.AccessGranted',
   accessFailed: 'onramp.gitbook.AccessFailed',
+  accessChanged: 'onramp.gitbook.AccessChanged',
+  accessRevoked: 'onramp.gitbook.AccessRevoked',
   profileIndexed: 'onramp.index.ProfileIndexed',
   deadLettered: 'onramp.consumer.DeadLettered',
   replayRequested: 'onramp.replay.Requested',

@@ -2,3 +2,4 @@ export * from './cloud-event.js';
 export * from './event-types.js';
 export * from './schemas.js';
 export * from './validate.js';
+export * from './scim-user.js';

@@ -16,6 +16,8 @@ export interface ConsumerContext {
   maxAttempts: number;
   /** The redelivery tag (replay or dead-letter retry), when this is not the first delivery. */
   redelivery: string | undefined;
+  /** True when a forced replay asked for the effect again even though it completed: a new effect is wanted. */
+  forced: boolean;
   logger: Logger;
 }
 
@@ -39,6 +41,9 @@ export interface ConsumerRuntime {
   logger: Logger;
   /** How long close() lets the current jobs finish before it releases them to another worker. */
   shutdownGraceMs?: number;
+  /** BullMQ job lock and stalled-job check; a killed worker's jobs go to another worker after about these. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 export type JobResult = 'completed' | 'skipped';
@@ -70,7 +75,13 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
     try {
-      const outcomes = await handle(event, { attempt, maxAttempts, redelivery, logger: log.child({ seq }) });
+      const outcomes = await handle(event, {
+        attempt,
+        maxAttempts,
+        redelivery,
+        forced: force === true,
+        logger: log.child({ seq }),
+      });
       await recordCompletion(db, consumer, seq, outcomes);
       return 'completed';
     } catch (error) {
@@ -99,6 +110,8 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
     autorun: false,
     concurrency: definition.concurrency ?? 4,
     ...(definition.limiter === undefined ? {} : { limiter: definition.limiter }),
+    ...(runtime.lockDurationMs === undefined ? {} : { lockDuration: runtime.lockDurationMs }),
+    ...(runtime.stalledIntervalMs === undefined ? {} : { stalledInterval: runtime.stalledIntervalMs }),
   });
   worker.on('error', (error) => log.warn({ err: error }, 'worker connection error'));
 
@@ -127,4 +140,21 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
       return closing;
     },
   };
+}
+
+/** What a service's start function takes to run its consumer in this process. */
+export interface ServiceWorkerOptions {
+  db: Db;
+  logger: Logger;
+  queuePrefix: string;
+  /** Worker tuning (tests shorten the stalled-job check so that a killed worker's jobs move on quickly). */
+  runtime?: Pick<ConsumerRuntime, 'lockDurationMs' | 'stalledIntervalMs' | 'shutdownGraceMs'>;
+  concurrency?: number;
+}
+
+/** Creates the consumer's worker on the service's options and opens its gate. */
+export async function runConsumer(definition: ConsumerDefinition, redisUrl: string, options: ServiceWorkerOptions, logger: Logger): Promise<ConsumerWorker> {
+  const worker = createConsumerWorker(definition, { db: options.db, redisUrl, prefix: options.queuePrefix, logger, ...options.runtime });
+  await worker.start();
+  return worker;
 }

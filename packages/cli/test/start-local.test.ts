@@ -1,0 +1,60 @@
+// `onramp start` with no provider keys: the sample joiner becomes one .eml file and a dry-run GitBook
+// record within seconds, and both outcomes are in `onramp events list`.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import t from 'tap';
+import { Redis } from 'ioredis';
+import { freshDatabase, joinerEvent, TEST_REDIS, waitFor } from '@onramp/core/testing';
+import { toStructured } from '@onramp/core';
+
+const BIN = fileURLToPath(new URL('../../../bin/onramp.js', import.meta.url));
+// `start` uses the default queue prefix, so it gets a Redis database of its own, emptied first:
+// job ids restart with the fresh log's sequence numbers.
+const REDIS_DB = 13;
+
+t.test('npm start with no keys: sample joiner → .eml file + dry-run GitBook record, both in events list', async (t) => {
+  const { url, drop } = await freshDatabase('start');
+  const home = await mkdtemp(join(tmpdir(), 'onramp-start-'));
+  const redisUrl = `${TEST_REDIS.replace(/\/\d*$/, '')}/${REDIS_DB}`;
+  const redis = new Redis(redisUrl);
+  await redis.flushdb();
+  await redis.quit();
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, REDIS_URL: redisUrl, ONRAMP_HOME: home, INGEST_PORT: '0', LOG_LEVEL: 'warn' };
+  for (const name of ['RESEND_API_KEY', 'GITBOOK_SCIM_URL', 'GITBOOK_SCIM_TOKEN', 'INGEST_TOKEN', 'ADMIN_TOKEN', 'NODE_ENV']) delete env[name];
+  const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(async () => {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await drop();
+    await rm(home, { recursive: true, force: true });
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const ingestUrl = await waitFor(() => /ingest listening on (\S+)/.exec(output)?.[1], 20_000, 'ingest to listen');
+  await waitFor(() => output.includes('gitbook-sync in dry run') && output.includes('local capture'), 20_000, 'the workers');
+  const token = (JSON.parse(readFileSync(join(home, 'tokens.json'), 'utf8')) as { ingest: string }).ingest;
+  const started = Date.now();
+  const posted = await fetch(`${ingestUrl}/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' },
+    body: JSON.stringify(toStructured(joinerEvent('sample'))),
+  });
+  t.equal(posted.status, 202);
+  const files = await waitFor(async () => {
+    const found = await readdir(join(home, 'mail')).catch(() => []);
+    return found.length > 0 ? found : undefined;
+  }, 5000, 'the .eml file');
+  t.equal(files.length, 1);
+  t.match(files[0], /^welcome-[0-9a-f]{32}\.eml$/);
+  const listed = await waitFor(async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'events', 'list'], { env });
+    return stdout.includes('onramp.mail.WelcomeSent') && stdout.includes('onramp.gitbook.AccessGranted') ? stdout : undefined;
+  }, 5000, 'both outcomes in events list');
+  t.ok(Date.now() - started < 5000, `both effects within ${Date.now() - started} ms`);
+  t.match(listed, /SCIM\.UserCreated/);
+});

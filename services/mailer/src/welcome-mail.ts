@@ -1,0 +1,60 @@
+// What a joiner's welcome email says and to whom, from the SCIM.UserCreated event. Everything taken
+// from the event is escaped for HTML and stripped of control characters for the text part.
+import { createHash } from 'node:crypto';
+import { PermanentError, cleanText, departmentOf, workEmailOf, type ScimUserData, type StoredEvent } from '@onramp/core';
+import type { OutgoingMail } from './mail-sender.js';
+
+export interface WelcomeSettings {
+  from: string;
+  subject: string;
+  docsUrl: string;
+}
+
+const MAX_KEY = 256; // Resend's limit for Idempotency-Key
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export function personName(data: ScimUserData): string {
+  const given = cleanText(data.name?.givenName);
+  const family = cleanText(data.name?.familyName);
+  return (
+    cleanText(data.name?.formatted) ??
+    (given !== undefined || family !== undefined ? [given, family].filter(Boolean).join(' ') : undefined) ??
+    cleanText(data.displayName) ??
+    cleanText(data.userName)?.split('@')[0] ??
+    'there'
+  );
+}
+
+/**
+ * `welcome/<source>/<id>`: a retry or a replay sends with the same key, so the provider sends once. A
+ * forced replay asks for a new email on purpose, so its redelivery tag makes a new key.
+ */
+export function welcomeKey(event: Pick<StoredEvent, 'source' | 'id'>, forcedTag?: string): string {
+  const key = `welcome/${event.source}/${event.id}${forcedTag === undefined ? '' : `/${forcedTag}`}`;
+  return key.length <= MAX_KEY ? key : `welcome/sha256/${createHash('sha256').update(key).digest('hex')}`;
+}
+
+export function renderWelcome(name: string, department: string | undefined, docsUrl: string): { html: string; text: string } {
+  const team = department === undefined ? 'the team' : `the ${department} team`;
+  const html = [
+    '<!doctype html>',
+    '<html><body style="font-family: sans-serif; line-height: 1.5">',
+    `<p>Hello ${escapeHtml(name)},</p>`,
+    `<p>Welcome to ${escapeHtml(team)}! Your accounts are being set up.</p>`,
+    `<p>Start with the documentation: <a href="${escapeHtml(docsUrl)}">${escapeHtml(docsUrl)}</a></p>`,
+    '</body></html>',
+  ].join('\n');
+  const plain = [`Hello ${name},`, '', `Welcome to ${team}! Your accounts are being set up.`, '', `Start with the documentation: ${docsUrl}`, ''].join('\n');
+  return { html, text: plain };
+}
+
+export function buildWelcomeMail(event: StoredEvent, settings: WelcomeSettings, forcedTag?: string): OutgoingMail {
+  const data = (event.data ?? {}) as ScimUserData;
+  const to = workEmailOf(data);
+  if (to === undefined) throw new PermanentError('the person has no usable email address', 'no_recipient');
+  const department = departmentOf(data);
+  const body = renderWelcome(personName(data), department, settings.docsUrl);
+  return { idempotencyKey: welcomeKey(event, forcedTag), from: settings.from, to, subject: settings.subject, ...body };
+}
