@@ -1,0 +1,197 @@
+// One physical index of the embedded store: the items, an HNSW graph over their vectors (hnswlib),
+// and a BM25 index over their text. The store keeps one live generation and, during a rebuild, a second.
+import { createRequire } from 'node:module';
+import type * as Hnswlib from 'hnswlib-node';
+import type { IndexedItem, SearchFilter } from '../ports.js';
+import { isUnfiltered, readableBy, type ItemMeta } from './access.js';
+import { createBm25Index, topK, type Bm25Index } from './bm25-index.js';
+import type { Scored } from './hybrid-fusion.js';
+
+// hnswlib-node is a CommonJS native addon; its classes are properties of module.exports.
+const hnswlib = createRequire(import.meta.url)('hnswlib-node') as typeof Hnswlib;
+
+export interface HnswParameters {
+  /** Graph degree; 16 is hnswlib's recommended default for 100–1000 dimensions. */
+  m: number;
+  efConstruction: number;
+  /** Candidate list size at query time (at least k). */
+  efSearch: number;
+}
+
+export const DEFAULT_HNSW: HnswParameters = { m: 16, efConstruction: 200, efSearch: 96 };
+
+export interface GenerationMeta {
+  name: string;
+  embedder: string;
+  dimension: number;
+  createdAt: number;
+  /** When the rebuild that made this generation began reading the log (absent for a first index). */
+  rebuildStartedAt?: number;
+}
+
+export interface StoredItem {
+  label: number;
+  meta: ItemMeta;
+  vector: Float32Array;
+}
+
+/** Below this many readable items, a filtered vector query is answered exactly: cheap, and never short. */
+const EXACT_BELOW = 2000;
+
+export interface Generation {
+  readonly meta: GenerationMeta;
+  readonly items: Map<string, StoredItem>;
+  readonly byLabel: Map<number, StoredItem>;
+  readonly hnsw: Hnswlib.HierarchicalNSW;
+  upsert(items: IndexedItem[]): void;
+  deleteBySource(sourceId: string): void;
+  vectorSearch(vector: Float32Array, k: number, filter: SearchFilter): Scored[];
+  exactSearch(vector: Float32Array, k: number, accept: (item: StoredItem) => boolean): Scored[];
+  keywordSearch(query: string, k: number, filter: SearchFilter): Scored[];
+}
+
+export function searchableText(item: Pick<IndexedItem, 'title' | 'text'>): string {
+  return `${item.title}\n${item.text}`;
+}
+
+function isZero(vector: Float32Array): boolean {
+  return vector.every((x) => x === 0);
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+/** A generation; `loaded` restores one from disk (its HNSW graph, or rebuilt from the vectors). */
+export function createGeneration(
+  meta: GenerationMeta,
+  params: HnswParameters = DEFAULT_HNSW,
+  loaded?: { items: StoredItem[]; hnsw?: Hnswlib.HierarchicalNSW },
+): Generation {
+  const items = new Map<string, StoredItem>();
+  const byLabel = new Map<number, StoredItem>();
+  const bySource = new Map<string, Set<string>>();
+  const bm25: Bm25Index = createBm25Index();
+  const freeLabels: number[] = [];
+  let nextLabel = 0;
+  let hnsw = loaded?.hnsw;
+  if (hnsw === undefined) {
+    hnsw = new hnswlib.HierarchicalNSW('ip', meta.dimension);
+    hnsw.initIndex({ maxElements: Math.max(1024, (loaded?.items.length ?? 0) * 2), m: params.m, efConstruction: params.efConstruction, randomSeed: 100 });
+  }
+  const graph = hnsw;
+
+  function remember(stored: StoredItem): void {
+    items.set(stored.meta.id, stored);
+    byLabel.set(stored.label, stored);
+    let ids = bySource.get(stored.meta.sourceId);
+    if (ids === undefined) bySource.set(stored.meta.sourceId, (ids = new Set()));
+    ids.add(stored.meta.id);
+    bm25.add(stored.label, searchableText(stored.meta));
+  }
+
+  function forget(id: string): void {
+    const stored = items.get(id);
+    if (stored === undefined) return;
+    items.delete(id);
+    byLabel.delete(stored.label);
+    bySource.get(stored.meta.sourceId)?.delete(id);
+    if (bySource.get(stored.meta.sourceId)?.size === 0) bySource.delete(stored.meta.sourceId);
+    bm25.remove(stored.label);
+    graph.markDelete(stored.label);
+    freeLabels.push(stored.label);
+  }
+
+  if (loaded !== undefined) {
+    const inGraph = new Set(loaded.hnsw?.getIdsList() ?? []);
+    for (const stored of loaded.items) {
+      if (loaded.hnsw === undefined) graph.addPoint(Array.from(stored.vector), stored.label);
+      inGraph.delete(stored.label);
+      nextLabel = Math.max(nextLabel, stored.label + 1);
+      remember(stored);
+    }
+    // Labels the graph still holds for deleted items are reused, as they are at run time.
+    for (const label of inGraph) {
+      freeLabels.push(label);
+      nextLabel = Math.max(nextLabel, label + 1);
+    }
+  }
+
+  function add(item: IndexedItem): void {
+    if (item.vector.length !== meta.dimension) {
+      throw new RangeError(`item ${item.id} has a ${item.vector.length}-dimensional vector; the index holds ${meta.dimension}`);
+    }
+    const existing = items.get(item.id);
+    if (existing !== undefined && existing.meta.sourceId === item.sourceId) {
+      graph.addPoint(Array.from(item.vector), existing.label);
+      remember({ label: existing.label, meta: withoutVector(item), vector: item.vector });
+      return;
+    }
+    forget(item.id);
+    // A freed label is marked deleted in the graph; addPoint on it un-deletes and updates it in place.
+    const reused = freeLabels.pop();
+    if (reused === undefined && graph.getCurrentCount() >= graph.getMaxElements()) graph.resizeIndex(graph.getMaxElements() * 2);
+    const label = reused ?? nextLabel++;
+    graph.addPoint(Array.from(item.vector), label);
+    remember({ label, meta: withoutVector(item), vector: item.vector });
+  }
+
+  function exactSearch(vector: Float32Array, k: number, accept: (item: StoredItem) => boolean): Scored[] {
+    const hits: Scored[] = [];
+    for (const stored of items.values()) if (accept(stored)) hits.push({ label: stored.label, score: dot(vector, stored.vector) });
+    return topK(hits, k);
+  }
+
+  return {
+    meta,
+    items,
+    byLabel,
+    hnsw: graph,
+    upsert(batch) {
+      for (const item of batch) add(item);
+    },
+    deleteBySource(sourceId) {
+      for (const id of [...(bySource.get(sourceId) ?? [])]) forget(id);
+    },
+    exactSearch,
+    vectorSearch(vector, k, filter) {
+      if (items.size === 0 || isZero(vector)) return [];
+      const query = Array.from(vector);
+      const toHits = (result: Hnswlib.SearchResult): Scored[] =>
+        result.neighbors.map((label, i) => ({ label, score: 1 - result.distances[i]! }));
+      if (isUnfiltered(filter)) {
+        graph.setEf(Math.max(params.efSearch, k));
+        return toHits(graph.searchKnn(query, Math.min(k, items.size)));
+      }
+      const readable = readableBy(filter);
+      let matching = 0;
+      for (const stored of items.values()) if (readable(stored.meta)) matching++;
+      const wanted = Math.min(k, matching);
+      if (wanted === 0) return [];
+      const accept = (stored: StoredItem) => readable(stored.meta);
+      if (matching < EXACT_BELOW) return exactSearch(vector, wanted, accept);
+      // The graph walk skips unreadable nodes as results but still routes through them; widening ef in
+      // proportion to how selective the filter is keeps recall, and a short answer falls back to exact.
+      graph.setEf(Math.min(Math.max(params.efSearch, k, Math.ceil((params.efSearch * items.size) / matching)), 4096));
+      const hits = toHits(graph.searchKnn(query, wanted, (label) => {
+        const stored = byLabel.get(label);
+        return stored !== undefined && readable(stored.meta);
+      }));
+      return hits.length >= wanted ? hits : exactSearch(vector, wanted, accept);
+    },
+    keywordSearch(query, k, filter) {
+      const readable = readableBy(filter);
+      return bm25.search(query, k, (label) => {
+        const stored = byLabel.get(label);
+        return stored !== undefined && readable(stored.meta);
+      });
+    },
+  };
+}
+
+function withoutVector(item: IndexedItem): ItemMeta {
+  const { vector: _vector, ...meta } = item;
+  return meta;
+}
