@@ -1,7 +1,10 @@
 // `onramp start [--only a,b]`: the services in one process, each closed in turn on SIGTERM.
 import { closeAll, closeOnSignal, resolveTokens, type Closer } from '@onramp/core';
+import { startIndexer } from '@onramp/indexer';
 import { startIngest } from '@onramp/ingest';
+import { startSearchApi } from '@onramp/search-api';
 import type { CommandContext, Io } from './context.js';
+import { acquireSearch } from './search-runtime.js';
 
 type Component = (ctx: CommandContext, io: Io) => Promise<Closer>;
 
@@ -12,6 +15,29 @@ export const COMPONENTS: Record<string, Component> = {
     const ingest = await startIngest(ctx.config, { ...ctx, tokens });
     io.out(`ingest listening on ${ingest.url}`);
     return () => ingest.close();
+  },
+  indexer: async (ctx) => {
+    const { search, release } = await acquireSearch(ctx);
+    const indexer = await startIndexer(ctx.config, { ...ctx, search }).catch(async (error: unknown) => {
+      await release();
+      throw error;
+    });
+    return async () => {
+      await indexer.close();
+      await release();
+    };
+  },
+  'search-api': async (ctx, io) => {
+    const { search, release } = await acquireSearch(ctx);
+    const api = await startSearchApi(ctx.config, { logger: ctx.logger, search }).catch(async (error: unknown) => {
+      await release();
+      throw error;
+    });
+    io.out(`search-api listening on ${api.url} (OpenAPI at ${api.url}/docs)`);
+    return async () => {
+      await api.close();
+      await release();
+    };
   },
 };
 
