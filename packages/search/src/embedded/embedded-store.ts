@@ -44,8 +44,6 @@ type WriteOp = { at: number; embedder: string } & ({ kind: 'upsert'; items: Inde
 
 /** Own writes kept for replay into a generation that another process swaps in. */
 const OP_HISTORY_MS = 30 * 60_000;
-/** Clock margin for "made after the rebuild began": replaying an op twice is harmless, missing one is not. */
-const REPLAY_MARGIN_MS = 5_000;
 const HYBRID_DEPTH = 100;
 
 function newIndexName(): string {
@@ -122,7 +120,9 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Embedde
   /** Re-applies this process's writes made since `since` (ms) to a generation about to go live. */
   async function replayOwnWrites(into: Generation, since: number): Promise<number> {
     let replayed = 0;
-    for (const op of ops.filter((o) => o.at >= since - REPLAY_MARGIN_MS)) {
+    // A write made before the rebuild began is for an event already in the log, which the rebuild read;
+    // replaying it could put back an older state over a newer one. Both sides use this machine's clock.
+    for (const op of ops.filter((o) => o.at >= since)) {
       if (op.kind === 'delete') {
         into.deleteBySource(op.sourceId);
       } else if (op.embedder === into.meta.embedder) {
