@@ -3,7 +3,7 @@
 import autocannon from 'autocannon';
 import { SignJWT } from 'jose';
 import { createRegistry, silentLogger } from '@onramp/core';
-import { createEmbeddedStore, createLocalEmbedder, hashModel, type IndexedItem, type SearchFilter } from '@onramp/search';
+import { createEmbeddedStore, createLocalEmbedder, DEFAULT_HNSW, hashModel, type IndexedItem, type SearchFilter } from '@onramp/search';
 import { buildSearchApp, createAuthenticator } from '@onramp/search-api';
 import { clusteredVectors } from './synthetic-vectors.js';
 import { latencySummary, round } from './stats.js';
@@ -36,7 +36,7 @@ export interface SearchBenchResult {
   http: HttpResult[];
 }
 
-const HNSW = { m: 16, efConstruction: 200, efSearch: 96 };
+const HNSW = DEFAULT_HNSW;
 const SECRET = 'benchmark-secret-benchmark-secret';
 
 function dot(a: Float32Array, b: Float32Array): number {

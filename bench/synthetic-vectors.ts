@@ -1,17 +1,7 @@
 // Seeded, clustered synthetic embeddings: each of C clusters has a centre and its own low-dimensional
 // subspace, plus a little isotropic noise. Real sentence embeddings look like this (few directions of
 // variation per topic), unlike uniform random vectors, whose neighbours are all about equally far.
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { gaussian, seededRandom } from '@onramp/search';
 
 export interface VectorSet {
   vectors: Float32Array[];
@@ -23,8 +13,8 @@ export function clusteredVectors(options: { count: number; queries: number; dime
   const { count, dimension } = options;
   const clusters = options.clusters ?? 100;
   const subspace = options.subspace ?? 16;
-  const uniform = random(options.seed ?? 42);
-  const normal = () => Math.sqrt(-2 * Math.log(uniform() + 1e-300)) * Math.cos(2 * Math.PI * uniform());
+  const uniform = seededRandom(options.seed ?? 42);
+  const normal = gaussian(uniform);
   const gaussianVector = (scale: number) => Float32Array.from({ length: dimension }, () => normal() * scale);
   const centres = Array.from({ length: clusters }, () => gaussianVector(1 / Math.sqrt(dimension)));
   const bases = Array.from({ length: clusters }, () => Array.from({ length: subspace }, () => gaussianVector(1 / Math.sqrt(dimension))));

@@ -13,3 +13,4 @@ export * from './embedded/embedded-store.js';
 export * from './profile.js';
 export * from './chunk.js';
 export * from './create-search.js';
+export { gaussian, seededRandom } from './embedders/linear-algebra.js';

@@ -40,11 +40,13 @@ export interface EmbeddedStore extends VectorStore {
   flush(): Promise<void>;
 }
 
-type WriteOp = { at: number; embedder: string } & ({ kind: 'upsert'; items: IndexedItem[] } | { kind: 'delete'; sourceId: string });
+type WriteChange = { kind: 'upsert'; items: IndexedItem[] } | { kind: 'delete'; sourceId: string };
+type WriteOp = { at: number; embedder: string } & WriteChange;
 
 /** Own writes kept for replay into a generation that another process swaps in. */
 const OP_HISTORY_MS = 30 * 60_000;
-const HYBRID_DEPTH = 100;
+/** How many candidates each list brings to the hybrid fusion (or k, if larger). */
+const HYBRID_DEPTH = 50;
 
 function newIndexName(): string {
   return `onramp-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
@@ -178,6 +180,16 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Embedde
     });
   }
 
+  /** A write goes to the rebuild it names, or to the live generation, where it is also kept for replay. */
+  function write(into: RebuildTarget | undefined, op: WriteChange): void {
+    const generation = target(into) ?? requireLive();
+    if (op.kind === 'upsert') generation.upsert(op.items);
+    else generation.deleteBySource(op.sourceId);
+    if (into !== undefined) return;
+    record({ ...op, at: Date.now(), embedder: generation.meta.embedder });
+    changed();
+  }
+
   function target(t: RebuildTarget | undefined): Generation | undefined {
     if (t === undefined) return undefined;
     const generation = rebuilds.get(t.indexName);
@@ -221,21 +233,11 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Embedde
     },
 
     async upsert(items, into) {
-      const rebuild = target(into);
-      if (rebuild !== undefined) return rebuild.upsert(items);
-      const generation = requireLive();
-      generation.upsert(items);
-      record({ at: Date.now(), embedder: generation.meta.embedder, kind: 'upsert', items });
-      changed();
+      write(into, { kind: 'upsert', items });
     },
 
     async deleteBySource(sourceId, from) {
-      const rebuild = target(from);
-      if (rebuild !== undefined) return rebuild.deleteBySource(sourceId);
-      const generation = requireLive();
-      generation.deleteBySource(sourceId);
-      record({ at: Date.now(), embedder: generation.meta.embedder, kind: 'delete', sourceId });
-      changed();
+      write(from, { kind: 'delete', sourceId });
     },
 
     async search(request: SearchRequest) {

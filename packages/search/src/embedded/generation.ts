@@ -18,7 +18,7 @@ export interface HnswParameters {
   efSearch: number;
 }
 
-export const DEFAULT_HNSW: HnswParameters = { m: 16, efConstruction: 200, efSearch: 96 };
+export const DEFAULT_HNSW: HnswParameters = { m: 16, efConstruction: 100, efSearch: 96 };
 
 export interface GenerationMeta {
   name: string;
@@ -46,7 +46,7 @@ export interface Generation {
   upsert(items: IndexedItem[]): void;
   deleteBySource(sourceId: string): void;
   vectorSearch(vector: Float32Array, k: number, filter: SearchFilter): Scored[];
-  exactSearch(vector: Float32Array, k: number, accept: (item: StoredItem) => boolean): Scored[];
+  exactSearch(vector: Float32Array, k: number, candidates: Iterable<StoredItem>): Scored[];
   keywordSearch(query: string, k: number, filter: SearchFilter): Scored[];
 }
 
@@ -83,25 +83,60 @@ export function createGeneration(
   }
   const graph = hnsw;
 
+  // Group → labels readable by it, and the labels any caller may read: a filter's readable items are
+  // found without scanning the whole index.
+  const byGroup = new Map<string, Set<number>>();
+  const open = new Set<number>();
+
   function remember(stored: StoredItem): void {
     items.set(stored.meta.id, stored);
     byLabel.set(stored.label, stored);
     let ids = bySource.get(stored.meta.sourceId);
     if (ids === undefined) bySource.set(stored.meta.sourceId, (ids = new Set()));
     ids.add(stored.meta.id);
+    if (stored.meta.acl === null) open.add(stored.label);
+    for (const group of stored.meta.acl ?? []) {
+      let labels = byGroup.get(group);
+      if (labels === undefined) byGroup.set(group, (labels = new Set()));
+      labels.add(stored.label);
+    }
     bm25.add(stored.label, searchableText(stored.meta));
+  }
+
+  function unremember(stored: StoredItem): void {
+    items.delete(stored.meta.id);
+    byLabel.delete(stored.label);
+    bySource.get(stored.meta.sourceId)?.delete(stored.meta.id);
+    if (bySource.get(stored.meta.sourceId)?.size === 0) bySource.delete(stored.meta.sourceId);
+    open.delete(stored.label);
+    for (const group of stored.meta.acl ?? []) {
+      byGroup.get(group)?.delete(stored.label);
+      if (byGroup.get(group)?.size === 0) byGroup.delete(group);
+    }
+    bm25.remove(stored.label);
   }
 
   function forget(id: string): void {
     const stored = items.get(id);
     if (stored === undefined) return;
-    items.delete(id);
-    byLabel.delete(stored.label);
-    bySource.get(stored.meta.sourceId)?.delete(id);
-    if (bySource.get(stored.meta.sourceId)?.size === 0) bySource.delete(stored.meta.sourceId);
-    bm25.remove(stored.label);
+    unremember(stored);
     graph.markDelete(stored.label);
     freeLabels.push(stored.label);
+  }
+
+  /** At most how many items the filter's groups can read (groups may overlap, so an upper bound). */
+  function readableAtMost(filter: SearchFilter): number {
+    if (filter.groups === 'all') return items.size;
+    return filter.groups.reduce((sum, group) => sum + (byGroup.get(group)?.size ?? 0), open.size);
+  }
+
+  /** The items the filter accepts, found through the group index when groups are given. */
+  function readableItems(filter: SearchFilter): StoredItem[] {
+    const readable = readableBy(filter);
+    if (filter.groups === 'all') return [...items.values()].filter((stored) => readable(stored.meta));
+    const labels = new Set(open);
+    for (const group of filter.groups) for (const label of byGroup.get(group) ?? []) labels.add(label);
+    return [...labels].map((label) => byLabel.get(label)!).filter((stored) => readable(stored.meta));
   }
 
   if (loaded !== undefined) {
@@ -125,6 +160,7 @@ export function createGeneration(
     }
     const existing = items.get(item.id);
     if (existing !== undefined && existing.meta.sourceId === item.sourceId) {
+      unremember(existing);
       graph.addPoint(Array.from(item.vector), existing.label);
       remember({ label: existing.label, meta: withoutVector(item), vector: item.vector });
       return;
@@ -138,9 +174,9 @@ export function createGeneration(
     remember({ label, meta: withoutVector(item), vector: item.vector });
   }
 
-  function exactSearch(vector: Float32Array, k: number, accept: (item: StoredItem) => boolean): Scored[] {
+  function exactSearch(vector: Float32Array, k: number, candidates: Iterable<StoredItem>): Scored[] {
     const hits: Scored[] = [];
-    for (const stored of items.values()) if (accept(stored)) hits.push({ label: stored.label, score: dot(vector, stored.vector) });
+    for (const stored of candidates) hits.push({ label: stored.label, score: dot(vector, stored.vector) });
     return topK(hits, k);
   }
 
@@ -165,21 +201,32 @@ export function createGeneration(
         graph.setEf(Math.max(params.efSearch, k));
         return toHits(graph.searchKnn(query, Math.min(k, items.size)));
       }
+      if (readableAtMost(filter) < EXACT_BELOW) {
+        const candidates = readableItems(filter);
+        return exactSearch(vector, Math.min(k, candidates.length), candidates);
+      }
       const readable = readableBy(filter);
-      let matching = 0;
-      for (const stored of items.values()) if (readable(stored.meta)) matching++;
-      const wanted = Math.min(k, matching);
-      if (wanted === 0) return [];
-      const accept = (stored: StoredItem) => readable(stored.meta);
-      if (matching < EXACT_BELOW) return exactSearch(vector, wanted, accept);
-      // The graph walk skips unreadable nodes as results but still routes through them; widening ef in
-      // proportion to how selective the filter is keeps recall, and a short answer falls back to exact.
-      graph.setEf(Math.min(Math.max(params.efSearch, k, Math.ceil((params.efSearch * items.size) / matching)), 4096));
-      const hits = toHits(graph.searchKnn(query, wanted, (label) => {
+      const isReadable = (label: number) => {
         const stored = byLabel.get(label);
         return stored !== undefined && readable(stored.meta);
-      }));
-      return hits.length >= wanted ? hits : exactSearch(vector, wanted, accept);
+      };
+      // A filter that lets a fair share through: ask the graph for enough unfiltered neighbours that k
+      // readable ones are expected among them, and drop the rest. No per-node callback into JavaScript,
+      // which is what makes hnswlib's own filtering slow.
+      const share = readableAtMost(filter) / items.size;
+      if (share >= 0.05) {
+        const wide = Math.min(items.size, Math.ceil((2 * k) / share));
+        graph.setEf(Math.max(params.efSearch, wide));
+        const kept = toHits(graph.searchKnn(query, wide)).filter((hit) => isReadable(hit.label));
+        if (kept.length >= k) return kept.slice(0, k);
+      }
+      // Otherwise hnswlib's filtered walk: it routes through unreadable nodes and keeps going until it holds
+      // ef readable candidates. Should even that come back short, the exact scan of the readable items answers.
+      graph.setEf(Math.max(params.efSearch, k));
+      const hits = toHits(graph.searchKnn(query, Math.min(k, items.size), isReadable));
+      if (hits.length >= k) return hits;
+      const candidates = readableItems(filter);
+      return hits.length >= candidates.length ? hits : exactSearch(vector, Math.min(k, candidates.length), candidates);
     },
     keywordSearch(query, k, filter) {
       const readable = readableBy(filter);
