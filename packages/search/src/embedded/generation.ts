@@ -16,9 +16,11 @@ export interface HnswParameters {
   efConstruction: number;
   /** Candidate list size at query time (at least k). */
   efSearch: number;
+  /** A filtered query that can read fewer items than this is answered by an exact scan of them. */
+  exactBelow: number;
 }
 
-export const DEFAULT_HNSW: HnswParameters = { m: 16, efConstruction: 100, efSearch: 96 };
+export const DEFAULT_HNSW: HnswParameters = { m: 16, efConstruction: 100, efSearch: 96, exactBelow: 2000 };
 
 export interface GenerationMeta {
   name: string;
@@ -34,9 +36,6 @@ export interface StoredItem {
   meta: ItemMeta;
   vector: Float32Array;
 }
-
-/** Below this many readable items, a filtered vector query is answered exactly: cheap, and never short. */
-const EXACT_BELOW = 2000;
 
 export interface Generation {
   readonly meta: GenerationMeta;
@@ -201,7 +200,7 @@ export function createGeneration(
         graph.setEf(Math.max(params.efSearch, k));
         return toHits(graph.searchKnn(query, Math.min(k, items.size)));
       }
-      if (readableAtMost(filter) < EXACT_BELOW) {
+      if (readableAtMost(filter) < params.exactBelow) {
         const candidates = readableItems(filter);
         return exactSearch(vector, Math.min(k, candidates.length), candidates);
       }
