@@ -2,8 +2,10 @@
 import { parseArgs } from 'node:util';
 import { CONSUMERS, ConfigError, isConsumer, type Consumer } from '@onramp/core';
 import { openContext, processIo, type Io } from './context.js';
+import { docsAdd } from './docs-command.js';
 import { listDlq, retryDlq } from './dlq-command.js';
 import { listEvents, tailEvents } from './events-command.js';
+import { reindexCommand } from './reindex-command.js';
 import { replayCommand } from './replay-command.js';
 import { startCommand } from './start-command.js';
 
@@ -14,6 +16,8 @@ export const USAGE = `usage: onramp <command>
   replay --consumer C [--from-seq N] [--to-seq M] [--type T] [--subject S] [--dry-run] [--force]
   dlq list [--consumer C] [--json]
   dlq retry --consumer C [--seq N]
+  docs add <folder> --acl group1,group2     publish each .md/.txt/.html file as a Document.Published event
+  reindex                                   rebuild the search index from the log and swap it in
 
 consumers: ${CONSUMERS.join(', ')}`;
 
@@ -49,6 +53,7 @@ const OPTIONS = {
   seq: { type: 'string' },
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
+  acl: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -60,7 +65,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.err(`${(error as Error).message}\n\n${USAGE}`);
     return 64;
   }
-  const { values: v, positionals: [command, sub] } = parsed;
+  const { values: v, positionals: [command, sub, target] } = parsed;
   if (command === undefined || v.help === true) {
     io.out(USAGE);
     return command === undefined ? 64 : 0;
@@ -104,6 +109,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         const ctx = await openContext();
         const work = sub === 'list' ? listDlq(ctx, io, target, v.json === true) : retryDlq(ctx, io, target!, integer(v.seq, '--seq'));
         return work.finally(() => ctx.db.destroy());
+      }
+      if (command === 'docs' && sub === 'add') {
+        const acl = (v.acl ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+        if (target === undefined || acl.length === 0) throw new UsageError('docs add takes a folder and --acl with the groups that may read the documents');
+        const ctx = await openContext();
+        return docsAdd(ctx, io, target, acl).then(() => undefined).finally(() => ctx.db.destroy());
+      }
+      if (command === 'reindex') {
+        const ctx = await openContext();
+        return reindexCommand(ctx, io).then(() => undefined).finally(() => ctx.db.destroy());
       }
       throw new UsageError(`unknown command "${[command, sub].filter(Boolean).join(' ')}"`);
     };

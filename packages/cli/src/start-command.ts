@@ -1,9 +1,12 @@
 // `onramp start [--only a,b]`: the services in one process, each closed in turn on SIGTERM.
 import { closeAll, closeOnSignal, openDeliveryQueues, resolveTokens, startDispatcher, type Closer } from '@onramp/core';
+import { startGitbookSync } from '@onramp/gitbook-sync';
+import { startIndexer } from '@onramp/indexer';
 import { startIngest } from '@onramp/ingest';
 import { startMailer } from '@onramp/mailer';
-import { startGitbookSync } from '@onramp/gitbook-sync';
+import { startSearchApi } from '@onramp/search-api';
 import type { CommandContext, Io } from './context.js';
+import { acquireSearch } from './search-runtime.js';
 
 type Component = (ctx: CommandContext, io: Io) => Promise<Closer>;
 
@@ -36,6 +39,29 @@ export const COMPONENTS: Record<string, Component> = {
     const sync = await startGitbookSync(ctx.config, ctx);
     io.out(`gitbook-sync ${sync.dryRun ? 'in dry run (GITBOOK_SCIM_URL unset)' : 'provisioning through SCIM'}`);
     return () => sync.close();
+  },
+  indexer: async (ctx) => {
+    const { search, release } = await acquireSearch(ctx);
+    const indexer = await startIndexer(ctx.config, { ...ctx, search }).catch(async (error: unknown) => {
+      await release();
+      throw error;
+    });
+    return async () => {
+      await indexer.close();
+      await release();
+    };
+  },
+  'search-api': async (ctx, io) => {
+    const { search, release } = await acquireSearch(ctx);
+    const api = await startSearchApi(ctx.config, { logger: ctx.logger, search }).catch(async (error: unknown) => {
+      await release();
+      throw error;
+    });
+    io.out(`search-api listening on ${api.url} (OpenAPI at ${api.url}/docs)`);
+    return async () => {
+      await api.close();
+      await release();
+    };
   },
 };
 

@@ -1,1 +1,16 @@
 export * from './ports.js';
+export * from './errors.js';
+export * from './tokenize.js';
+export * from './embedders/local-model.js';
+export * from './embedders/local-lsa-train.js';
+export * from './embedders/local-model-store.js';
+export * from './embedders/local-embedder.js';
+export * from './embedded/bm25-index.js';
+export * from './embedded/access.js';
+export * from './embedded/hybrid-fusion.js';
+export * from './embedded/generation.js';
+export * from './embedded/embedded-store.js';
+export * from './profile.js';
+export * from './chunk.js';
+export * from './create-search.js';
+export { gaussian, seededRandom } from './embedders/linear-algebra.js';

@@ -69,7 +69,11 @@ export interface VectorStore {
   /** Removes every item of a person or document (a re-published document replaces its old chunks). */
   deleteBySource(sourceId: string, target?: RebuildTarget): Promise<void>;
   search(request: SearchRequest): Promise<SearchHit[]>;
-  beginRebuild(): Promise<RebuildTarget>;
+  /**
+   * Opens a fresh index for a rebuild. `embedder` is what the rebuild embeds with when that differs
+   * from the one given to `open` (a newly trained local model); the new index takes its dimension.
+   */
+  beginRebuild(embedder?: { name: string; dimension: number }): Promise<RebuildTarget>;
   finishRebuild(target: RebuildTarget): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,0 +1,77 @@
+// `onramp docs add <folder> --acl g1,g2`: one Document.Published event per Markdown, text or HTML file,
+// appended to the log like any other event, so documents can be replayed and reindexed. The event id
+// is a hash of the file's URI and content: re-adding an unchanged file is a duplicate, not a new event.
+import { createHash } from 'node:crypto';
+import { readdir, readFile, realpath } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { appendEvents, LIFECYCLE, onrampSource, type CloudEvent } from '@onramp/core';
+import type { CommandContext, Io } from './context.js';
+
+const MEDIA_TYPES: Record<string, string> = {
+  '.md': 'text/markdown', '.markdown': 'text/markdown', '.txt': 'text/plain', '.html': 'text/html', '.htm': 'text/html',
+};
+/** Larger files are published by location (the indexer reads them) rather than inline. */
+const INLINE_BYTES = 1024 * 1024;
+const BATCH = 100;
+
+async function* documentFiles(dir: string): AsyncGenerator<string> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* documentFiles(path);
+    else if (entry.isFile() && MEDIA_TYPES[extname(entry.name).toLowerCase()] !== undefined) yield path;
+  }
+}
+
+function titleOf(path: string, content: string, mediaType: string): string {
+  const heading = mediaType === 'text/html'
+    ? /<title[^>]*>([^<]+)<\/title>|<h1[^>]*>([^<]+)<\/h1>/i.exec(content)?.slice(1).find(Boolean)
+    : /^#\s+(.+)$/m.exec(content)?.[1];
+  return (heading?.trim() || basename(path, extname(path))).slice(0, 1024);
+}
+
+export async function documentEvent(path: string): Promise<CloudEvent> {
+  const absolute = await realpath(path);
+  const content = await readFile(absolute, 'utf8');
+  const uri = pathToFileURL(absolute).href;
+  const mediaType = MEDIA_TYPES[extname(absolute).toLowerCase()]!;
+  const digest = createHash('sha256').update(uri).update('\0').update(content).digest('hex');
+  const inline = Buffer.byteLength(content) <= INLINE_BYTES;
+  return {
+    specversion: '1.0',
+    id: `doc-${digest.slice(0, 32)}`,
+    source: onrampSource('docs'),
+    type: LIFECYCLE.documentPublished,
+    subject: uri.slice(0, 512),
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    data: { uri, title: titleOf(absolute, content, mediaType), mediaType, ...(inline ? { text: content } : { location: uri }) },
+    extensions: {},
+  };
+}
+
+export async function docsAdd(ctx: CommandContext, io: Io, folder: string, acl: string[]): Promise<{ published: number; unchanged: number }> {
+  let published = 0;
+  let unchanged = 0;
+  let batch: CloudEvent[] = [];
+  const flush = async () => {
+    for (const result of await appendEvents(ctx.db, batch)) {
+      if (result.status === 'appended') published++;
+      else unchanged++;
+    }
+    batch = [];
+  };
+  for await (const path of documentFiles(folder)) {
+    const event = await documentEvent(path);
+    (event.data as Record<string, unknown>).acl = acl;
+    batch.push(event);
+    if (batch.length >= BATCH) await flush();
+  }
+  if (batch.length > 0) await flush();
+  io.out(`${published} document(s) published, ${unchanged} unchanged (already in the log)` +
+    (published > 0 ? '; the indexer picks them up, and `onramp reindex` retrains the local model on them' : ''));
+  return { published, unchanged };
+}

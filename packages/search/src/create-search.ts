@@ -1,0 +1,104 @@
+// Chooses the embedder and the store from `Config.search` and wires them together. The embedded store
+// and the local embedder live here; OpenSearch and the remote embedders come in as adapters.
+import { join } from 'node:path';
+import type { Config, Logger } from '@onramp/core';
+import { createEmbeddedStore } from './embedded/embedded-store.js';
+import { searchableText } from './embedded/generation.js';
+import { readGenerationAlias } from './embedded/generation-alias.js';
+import { SearchError } from './errors.js';
+import { createLocalEmbedder, type LocalEmbedder } from './embedders/local-embedder.js';
+import { trainLocalModel } from './embedders/local-lsa-train.js';
+import { hashModel, type LocalModel } from './embedders/local-model.js';
+import { loadLocalModel, readCurrentModelName, saveLocalModel, writeCurrentModelName } from './embedders/local-model-store.js';
+import type { Embedder, IndexedItem, VectorStore } from './ports.js';
+
+export type SearchConfig = Config['search'];
+
+/** The adapters that talk to servers (OpenSearch, PAI-EAS); supplied by their own modules. */
+export interface SearchAdapters {
+  openSearchStore?: (config: SearchConfig, logger: Logger) => VectorStore;
+  remoteEmbedder?: (config: SearchConfig, logger: Logger) => Embedder;
+}
+
+export interface TrainedEmbedder {
+  embedder: Embedder;
+  /** Records the model as current (once the index built with it is live). */
+  commit(): Promise<void>;
+}
+
+export interface SearchRuntime {
+  embedder: Embedder;
+  store: VectorStore;
+  /** Learns a new embedder from the corpus, for a reindex; absent for embedders that do not learn. */
+  train?: (texts: string[]) => Promise<TrainedEmbedder>;
+  close(): Promise<void>;
+}
+
+/** `$ONRAMP_HOME/search`: the embedded indexes and the local models. */
+export function searchHome(home: string): string {
+  return join(home, 'search');
+}
+
+async function reembedWith(embedder: Embedder, items: IndexedItem[]): Promise<IndexedItem[]> {
+  const vectors = await embedder.embed(items.map(searchableText), 'passage');
+  return items.map((item, i) => ({ ...item, vector: vectors[i]! }));
+}
+
+export async function createSearch(config: Config, logger: Logger, adapters: SearchAdapters = {}): Promise<SearchRuntime> {
+  const home = searchHome(config.home);
+  const modelsDir = join(home, 'models');
+  const { search } = config;
+  let embedder: Embedder;
+  let train: SearchRuntime['train'];
+  let local: LocalEmbedder | undefined;
+  const models = new Map<string, LocalModel>();
+  const modelNamed = async (name: string) => {
+    let model = models.get(name);
+    if (model === undefined) models.set(name, (model = await loadLocalModel(modelsDir, name)));
+    return model;
+  };
+
+  if (search.embeddingProvider === 'local') {
+    // The model is the one the live index was built with, so that queries and index agree.
+    const wanted = search.backend === 'embedded' ? await readGenerationAlias(home) : await readCurrentModelName(modelsDir);
+    const current = createLocalEmbedder(wanted === undefined ? hashModel() : await modelNamed(wanted));
+    embedder = local = current;
+    train = async (texts) => {
+      const model = trainLocalModel(texts);
+      await saveLocalModel(modelsDir, model);
+      models.set(model.name, model);
+      return {
+        embedder: createLocalEmbedder(model),
+        async commit() {
+          current.use(model);
+          await writeCurrentModelName(modelsDir, model.name);
+        },
+      };
+    };
+  } else {
+    if (adapters.remoteEmbedder === undefined) {
+      throw new SearchError('adapter_missing', `EMBEDDING_PROVIDER=${search.embeddingProvider} is not available in this build`);
+    }
+    embedder = adapters.remoteEmbedder(search, logger);
+  }
+
+  let store: VectorStore;
+  if (search.backend === 'embedded') {
+    store = createEmbeddedStore({
+      directory: home,
+      logger: logger.child({ component: 'embedded-store' }),
+      async prepareEmbedder(meta) {
+        if (local === undefined) return () => undefined;
+        const model = await modelNamed(meta.embedder);
+        return () => local?.use(model);
+      },
+      async reembed(items, name) {
+        return reembedWith(createLocalEmbedder(await modelNamed(name)), items);
+      },
+    });
+  } else {
+    if (adapters.openSearchStore === undefined) throw new SearchError('adapter_missing', 'SEARCH_BACKEND=opensearch is not available in this build');
+    store = adapters.openSearchStore(search, logger);
+  }
+  return { embedder, store, ...(train === undefined ? {} : { train }), close: () => store.close() };
+}

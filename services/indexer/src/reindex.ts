@@ -1,0 +1,108 @@
+// Rebuilds the search index from the log: folds every indexer event into the latest state of each person
+// and document, (re)trains the local model on that corpus, embeds it into a new index, catches up with
+// events that arrived meanwhile, and swaps the new index in. Queries keep hitting the old index until
+// the swap, which is one step, so none fails.
+import { randomUUID } from 'node:crypto';
+import { appendEvents, lastSeq, OUTCOME, onrampSource, readEvents, SUBSCRIPTIONS, type Db, type Logger } from '@onramp/core';
+import { searchableText, type Embedder, type IndexDraft, type SearchRuntime } from '@onramp/search';
+import { applyEffect, embedDrafts } from './apply-effect.js';
+import { indexEffect } from './index-effect.js';
+
+export interface ReindexDeps {
+  db: Db;
+  search: SearchRuntime;
+  logger: Logger;
+  /** Progress while embedding: items done of total. */
+  onProgress?: (done: number, total: number) => void;
+  /** Events read from the log per query. */
+  pageSize?: number;
+}
+
+export interface ReindexResult {
+  indexName: string;
+  embedder: string;
+  events: number;
+  sources: number;
+  items: number;
+  /** The last log position the new index includes. */
+  seq: number;
+}
+
+const INDEXER_TYPES = new Set(SUBSCRIPTIONS.indexer);
+const EMBED_BATCH = 256;
+
+async function* indexerEvents(db: Db, after: number, upTo: number, pageSize: number) {
+  for (let cursor = after; cursor < upTo; ) {
+    const page = await readEvents(db, { after: cursor, upTo, limit: pageSize });
+    if (page.length === 0) return;
+    for (const event of page) if (INDEXER_TYPES.has(event.type)) yield event;
+    cursor = page.at(-1)!.seq;
+  }
+}
+
+/** The latest drafts per source, from the log up to `upTo`. */
+async function foldLog(deps: ReindexDeps, upTo: number): Promise<{ state: Map<string, IndexDraft[]>; events: number }> {
+  const state = new Map<string, IndexDraft[]>();
+  let events = 0;
+  for await (const event of indexerEvents(deps.db, 0, upTo, deps.pageSize ?? 1000)) {
+    events++;
+    try {
+      const effect = await indexEffect(event);
+      if (effect === undefined) continue;
+      if (effect.drafts === null) state.delete(effect.sourceId);
+      else state.set(effect.sourceId, effect.drafts);
+    } catch (error) {
+      // The live consumer dead-letters the same event; the rebuild goes on without it.
+      deps.logger.warn({ seq: event.seq, err: error }, 'event skipped by reindex');
+    }
+  }
+  return { state, events };
+}
+
+export async function reindex(deps: ReindexDeps): Promise<ReindexResult> {
+  const { db, search, logger } = deps;
+  const started = Date.now();
+  let seq = await lastSeq(db);
+  const { state, events } = await foldLog(deps, seq);
+  const drafts = [...state.values()].flat();
+
+  const trained = search.train === undefined ? undefined : await search.train(drafts.map(searchableText));
+  const embedder: Embedder = trained?.embedder ?? search.embedder;
+  const target = await search.store.beginRebuild({ name: embedder.name, dimension: embedder.dimension });
+  for (let i = 0; i < drafts.length; i += EMBED_BATCH) {
+    await search.store.upsert(await embedDrafts(embedder, drafts.slice(i, i + EMBED_BATCH)), target);
+    deps.onProgress?.(Math.min(i + EMBED_BATCH, drafts.length), drafts.length);
+  }
+  if (drafts.length === 0) deps.onProgress?.(0, 0);
+
+  // Events that arrived while we worked, until a read finds none (bounded: the log may never be still).
+  let caughtUp = events;
+  for (let round = 0; round < 10; round++) {
+    const latest = await lastSeq(db);
+    if (latest === seq) break;
+    for await (const event of indexerEvents(db, seq, latest, deps.pageSize ?? 1000)) {
+      const effect = await indexEffect(event).catch(() => undefined);
+      if (effect !== undefined) await applyEffect(effect, embedder, search.store, target);
+      caughtUp++;
+    }
+    seq = latest;
+  }
+  await search.store.finishRebuild(target);
+  await trained?.commit();
+
+  const result = { indexName: target.indexName, embedder: embedder.name, events: caughtUp, sources: state.size, items: drafts.length, seq };
+  await appendEvents(db, [
+    {
+      specversion: '1.0',
+      id: randomUUID(),
+      source: onrampSource('indexer'),
+      type: OUTCOME.reindexed,
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      data: { ...result, tookMs: Date.now() - started },
+      extensions: {},
+    },
+  ]);
+  logger.info({ ...result, tookMs: Date.now() - started }, 'search index rebuilt and swapped in');
+  return result;
+}

@@ -1,0 +1,54 @@
+// Who is calling: a JWT from the IdP, verified with jose against the IdP's JWKS or, for local use, a
+// shared HMAC secret. The `groups` claim decides which documents the caller may read. With
+// SEARCH_AUTH=disabled (only ever set explicitly) every caller may read everything.
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { OnrampError, Unauthorized } from '@onramp/core';
+
+export interface Caller {
+  subject: string | undefined;
+  groups: string[] | 'all';
+}
+
+export type Authenticate = (authorization: string | undefined) => Promise<Caller>;
+
+export interface AuthOptions {
+  mode: 'jwt' | 'disabled';
+  jwksUrl?: string | undefined;
+  jwtSecret?: string | undefined;
+}
+
+function groupsClaim(payload: JWTPayload): string[] {
+  const claim = payload.groups;
+  if (typeof claim === 'string') return [claim];
+  return Array.isArray(claim) ? claim.filter((g): g is string => typeof g === 'string') : [];
+}
+
+export function createAuthenticator(options: AuthOptions): Authenticate {
+  if (options.mode === 'disabled') return async () => ({ subject: undefined, groups: 'all' });
+  let key: JWTVerifyGetKey | Uint8Array;
+  let algorithms: string[];
+  if (options.jwksUrl !== undefined) {
+    key = createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 });
+    algorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+  } else if (options.jwtSecret !== undefined) {
+    key = new TextEncoder().encode(options.jwtSecret);
+    algorithms = ['HS256', 'HS384', 'HS512'];
+  } else {
+    throw new OnrampError('config_invalid', 'search-api needs SEARCH_JWKS_URL or SEARCH_JWT_SECRET (or SEARCH_AUTH=disabled, set explicitly)');
+  }
+  return async (authorization) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    if (token === undefined) throw new Unauthorized('a bearer token (JWT) is required');
+    try {
+      // Overloads of jwtVerify differ only in the key's type; both are handled the same way.
+      const { payload } = await jwtVerify(token, key as JWTVerifyGetKey, { algorithms, clockTolerance: 30 });
+      return { subject: payload.sub, groups: groupsClaim(payload) };
+    } catch (error) {
+      if (error instanceof errors.JWKSTimeout || (error instanceof TypeError && /fetch/i.test(error.message))) {
+        throw new OnrampError('unavailable', 'the identity provider’s signing keys cannot be fetched right now', { cause: error });
+      }
+      if (error instanceof errors.JOSEError) throw new Unauthorized(`invalid token: ${error.code}`);
+      throw error;
+    }
+  };
+}

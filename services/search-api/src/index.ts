@@ -1,0 +1,4 @@
+export * from './authenticate.js';
+export * from './search-schemas.js';
+export * from './search-app.js';
+export * from './start-search-api.js';

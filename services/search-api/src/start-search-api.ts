@@ -1,0 +1,36 @@
+// Wires search-api for a process: the caller authentication from config (disabled only on request, and
+// then loudly), the search runtime, and the HTTP listener.
+import { createRegistry, type Config, type Logger } from '@onramp/core';
+import type { SearchRuntime } from '@onramp/search';
+import { createAuthenticator } from './authenticate.js';
+import { buildSearchApp } from './search-app.js';
+
+export interface RunningSearchApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startSearchApi(
+  config: Config,
+  deps: { logger: Logger; search: SearchRuntime; host?: string },
+): Promise<RunningSearchApi> {
+  const logger = deps.logger.child({ service: 'search-api' });
+  const { search } = config;
+  const authenticate = createAuthenticator({ mode: search.auth, jwksUrl: search.jwksUrl, jwtSecret: search.jwtSecret });
+  if (search.auth === 'disabled') {
+    logger.warn('SEARCH_AUTH=disabled: callers are not authenticated and every caller may read every document');
+  }
+  const { embedder, store } = deps.search;
+  await store.open({ name: embedder.name, dimension: embedder.dimension });
+  const app = await buildSearchApp({
+    embedder,
+    store,
+    authenticate,
+    logger,
+    registry: createRegistry('search-api'),
+    checks: { index: () => store.search({ query: 'readiness', k: 1, mode: 'keyword', filter: { groups: 'all' } }) },
+  });
+  const url = await app.listen({ port: search.port, host: deps.host ?? config.ingest.host });
+  logger.info({ url, auth: search.auth, backend: search.backend, embedder: embedder.name }, 'search-api listening');
+  return { url, close: () => app.close() };
+}
