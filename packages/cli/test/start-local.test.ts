@@ -24,12 +24,14 @@ t.test('npm start with no keys: sample joiner → .eml file + dry-run GitBook re
   const redis = new Redis(redisUrl);
   await redis.flushdb();
   await redis.quit();
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, REDIS_URL: redisUrl, ONRAMP_HOME: home, INGEST_PORT: '0', LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, REDIS_URL: redisUrl, ONRAMP_HOME: home, INGEST_PORT: '0', SEARCH_PORT: '0', SEARCH_AUTH: 'disabled', LOG_LEVEL: 'warn' };
   for (const name of ['RESEND_API_KEY', 'GITBOOK_SCIM_URL', 'GITBOOK_SCIM_TOKEN', 'INGEST_TOKEN', 'ADMIN_TOKEN', 'NODE_ENV']) delete env[name];
   const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   t.teardown(async () => {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
     await drop();
     await rm(home, { recursive: true, force: true });
   });
