@@ -1,1 +1,3 @@
 export * from './ports.js';
+export * from './opensearch/index.js';
+export * from './embedders/remote.js';
