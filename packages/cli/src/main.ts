@@ -1,11 +1,12 @@
 // The `onramp` command line.
 import { parseArgs } from 'node:util';
-import { CONSUMERS, ConfigError, isConsumer, type Consumer } from '@onramp/core';
+import { CONSUMERS, ConfigError, isConsumer, loadConfig, type Consumer } from '@onramp/core';
 import { openContext, processIo, type Io } from './context.js';
 import { listDlq, retryDlq } from './dlq-command.js';
 import { listEvents, tailEvents } from './events-command.js';
 import { replayCommand } from './replay-command.js';
 import { startCommand } from './start-command.js';
+import { trainCommand } from './train-command.js';
 
 export const USAGE = `usage: onramp <command>
 
@@ -14,6 +15,7 @@ export const USAGE = `usage: onramp <command>
   replay --consumer C [--from-seq N] [--to-seq M] [--type T] [--subject S] [--dry-run] [--force]
   dlq list [--consumer C] [--json]
   dlq retry --consumer C [--seq N]
+  train [--model-id ID] [--training-index I] [--field F] [--nlist N]   train a faiss IVF-PQ k-NN model in OpenSearch
 
 consumers: ${CONSUMERS.join(', ')}`;
 
@@ -49,6 +51,10 @@ const OPTIONS = {
   seq: { type: 'string' },
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
+  'model-id': { type: 'string' },
+  'training-index': { type: 'string' },
+  field: { type: 'string' },
+  nlist: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -104,6 +110,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         const ctx = await openContext();
         const work = sub === 'list' ? listDlq(ctx, io, target, v.json === true) : retryDlq(ctx, io, target!, integer(v.seq, '--seq'));
         return work.finally(() => ctx.db.destroy());
+      }
+      if (command === 'train') {
+        return trainCommand(loadConfig(), io, { modelId: v['model-id'], trainingIndex: v['training-index'], field: v.field, nlist: integer(v.nlist, '--nlist') });
       }
       throw new UsageError(`unknown command "${[command, sub].filter(Boolean).join(' ')}"`);
     };

@@ -83,9 +83,10 @@ export async function trainKnnModel(client: Client, options: TrainKnnModelOption
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 60 * 60_000;
   const pollIntervalMs = options.pollIntervalMs ?? 5_000;
+  const request = trainingRequest(options);
   const started = now();
   try {
-    await client.knn.trainModel(trainingRequest(options));
+    await client.knn.trainModel(request);
   } catch (error) {
     throw openSearchError('knn.train_model', error);
   }
