@@ -122,7 +122,15 @@ t.test('two processes opening at once create one index', async (t) => {
   t.teardown(() => second.close());
   await Promise.all([store.open(embedder), second.open(embedder)]);
   t.same([...fake.cluster.indices.keys()], ['onramp-1']);
-  t.ok(fake.requests.some((r) => r.operation === 'indices.create') && fake.operations().filter((o) => o === 'indices.create').length === 2, 'both tried, one lost the race');
+  // The losing side, deterministically: it saw no index twice, so it tries to create one and is told it exists.
+  const third = createOpenSearchStore({ url: fake.url, index: 'onramp', replicas: 0 });
+  t.teardown(() => third.close());
+  fake.fail('indices.get', 404, 'index_not_found_exception', 'no such index [onramp]', 2);
+  const creates = fake.operations().filter((o) => o === 'indices.create').length;
+  await third.open(embedder);
+  t.equal(fake.operations().filter((o) => o === 'indices.create').length, creates + 1, 'it tried to create the index');
+  t.same([...fake.cluster.indices.keys()], ['onramp-1'], 'and adopted the one that exists');
+  await t.rejects(third.open({ name: 'other', dimension: DIM }), SearchIndexMismatch);
   assertFollowsSpec(t, fake);
 });
 
