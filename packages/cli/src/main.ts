@@ -1,6 +1,6 @@
 // The `onramp` command line.
 import { parseArgs } from 'node:util';
-import { CONSUMERS, ConfigError, isConsumer, type Consumer } from '@onramp/core';
+import { CONSUMERS, ConfigError, isConsumer, loadConfig, type Consumer } from '@onramp/core';
 import { openContext, processIo, type Io } from './context.js';
 import { docsAdd } from './docs-command.js';
 import { listDlq, retryDlq } from './dlq-command.js';
@@ -8,6 +8,7 @@ import { listEvents, tailEvents } from './events-command.js';
 import { reindexCommand } from './reindex-command.js';
 import { replayCommand } from './replay-command.js';
 import { startCommand } from './start-command.js';
+import { trainCommand } from './train-command.js';
 
 export const USAGE = `usage: onramp <command>
 
@@ -18,6 +19,7 @@ export const USAGE = `usage: onramp <command>
   dlq retry --consumer C [--seq N]
   docs add <folder> --acl group1,group2     publish each .md/.txt/.html file as a Document.Published event
   reindex                                   rebuild the search index from the log and swap it in
+  train [--model-id ID] [--training-index I] [--field F] [--nlist N]   train a faiss IVF-PQ k-NN model in OpenSearch
 
 consumers: ${CONSUMERS.join(', ')}`;
 
@@ -54,6 +56,10 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
   acl: { type: 'string' },
+  'model-id': { type: 'string' },
+  'training-index': { type: 'string' },
+  field: { type: 'string' },
+  nlist: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -119,6 +125,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (command === 'reindex') {
         const ctx = await openContext();
         return reindexCommand(ctx, io).then(() => undefined).finally(() => ctx.db.destroy());
+      }
+      if (command === 'train') {
+        return trainCommand(loadConfig(), io, { modelId: v['model-id'], trainingIndex: v['training-index'], field: v.field, nlist: integer(v.nlist, '--nlist') });
       }
       throw new UsageError(`unknown command "${[command, sub].filter(Boolean).join(' ')}"`);
     };

@@ -1,5 +1,6 @@
 // People and documents go in through the log and come out of POST /search, as `onramp start` runs them:
 // the dispatcher, the indexer consumer and search-api in one process, sharing the embedded index.
+import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +57,7 @@ t.test('people and documents flow from the log to /search, filtered by the calle
   const home = await mkdtemp(join(tmpdir(), 'onramp-flow-'));
   t.teardown(() => rm(home, { recursive: true, force: true }));
   const config = loadConfig({ DATABASE_URL: url, REDIS_URL: TEST_REDIS, ONRAMP_HOME: home, SEARCH_PORT: '0', SEARCH_JWT_SECRET: SECRET });
-  const ctx: CommandContext = { config, logger: silentLogger, db, queuePrefix: freshPrefix('searchflow') };
+  const ctx: CommandContext = { config, logger: silentLogger, db, queuePrefix: freshPrefix('searchflow'), appended: new EventEmitter() };
   const lines: string[] = [];
   const io: Io = { out: (line) => lines.push(line), err: (line) => lines.push(line), isTty: false };
 

@@ -35,6 +35,17 @@ export interface Config {
     jwksUrl: string | undefined;
     jwtSecret: string | undefined;
     auth: 'jwt' | 'disabled';
+    opensearchUsername: string | undefined;
+    opensearchPassword: string | undefined;
+    /** Replicas of each search index; 0 for a single-node cluster. */
+    opensearchReplicas: number;
+    /** How the k-NN field of a new index is built (see docs/opensearch.md); an existing index keeps its own. */
+    knn: { engine: 'faiss' | 'lucene' | 'nmslib'; spaceType: 'cosinesimil' | 'innerproduct' | 'l2'; m: number; efConstruction: number; efSearch: number };
+    /** The declared dimension of a remote embedder (pai-eas, opensearch-ml); answers of another size are an error. */
+    embeddingDimension: number;
+    embeddingBatchSize: number;
+    embeddingTimeoutMs: number;
+    paiEasModel: string | undefined;
   };
 }
 
@@ -46,6 +57,9 @@ export const CONFIG_VARIABLES = [
   'GITBOOK_SCIM_URL', 'GITBOOK_SCIM_TOKEN',
   'SEARCH_PORT', 'SEARCH_BACKEND', 'OPENSEARCH_URL', 'OPENSEARCH_INDEX', 'EMBEDDING_PROVIDER',
   'PAI_EAS_URL', 'PAI_EAS_TOKEN', 'OPENSEARCH_MODEL_ID', 'SEARCH_JWKS_URL', 'SEARCH_JWT_SECRET', 'SEARCH_AUTH',
+  'OPENSEARCH_USERNAME', 'OPENSEARCH_PASSWORD', 'OPENSEARCH_REPLICAS', 'OPENSEARCH_KNN_ENGINE', 'OPENSEARCH_KNN_SPACE_TYPE',
+  'OPENSEARCH_KNN_M', 'OPENSEARCH_KNN_EF_CONSTRUCTION', 'OPENSEARCH_KNN_EF_SEARCH',
+  'EMBEDDING_DIMENSION', 'EMBEDDING_BATCH_SIZE', 'EMBEDDING_TIMEOUT_MS', 'PAI_EAS_MODEL',
 ] as const;
 
 class Reader {
@@ -128,7 +142,23 @@ export function loadConfig(env: Env = process.env): Config {
     jwksUrl: read.url('SEARCH_JWKS_URL', http),
     jwtSecret: read.string('SEARCH_JWT_SECRET'),
     auth: read.oneOf('SEARCH_AUTH', ['jwt', 'disabled'] as const, 'jwt'),
+    opensearchUsername: read.string('OPENSEARCH_USERNAME'),
+    opensearchPassword: read.string('OPENSEARCH_PASSWORD'),
+    opensearchReplicas: read.integer('OPENSEARCH_REPLICAS', 1, 0, 16),
+    knn: {
+      engine: read.oneOf('OPENSEARCH_KNN_ENGINE', ['faiss', 'lucene', 'nmslib'] as const, 'faiss'),
+      spaceType: read.oneOf('OPENSEARCH_KNN_SPACE_TYPE', ['cosinesimil', 'innerproduct', 'l2'] as const, 'cosinesimil'),
+      // Upper bounds are the Lucene engine's (the strictest of the three).
+      m: read.integer('OPENSEARCH_KNN_M', 16, 2, 512),
+      efConstruction: read.integer('OPENSEARCH_KNN_EF_CONSTRUCTION', 128, 2, 3200),
+      efSearch: read.integer('OPENSEARCH_KNN_EF_SEARCH', 100, 1, 10_000),
+    },
+    embeddingDimension: read.integer('EMBEDDING_DIMENSION', 768, 1, 16_000),
+    embeddingBatchSize: read.integer('EMBEDDING_BATCH_SIZE', 32, 1, 2048),
+    embeddingTimeoutMs: read.integer('EMBEDDING_TIMEOUT_MS', 15_000, 100, 600_000),
+    paiEasModel: read.string('PAI_EAS_MODEL'),
   };
+  if (search.opensearchUsername !== undefined) read.require('OPENSEARCH_PASSWORD', search.opensearchPassword, 'OPENSEARCH_USERNAME is set');
   if (search.backend === 'opensearch') read.require('OPENSEARCH_URL', search.opensearchUrl, 'SEARCH_BACKEND=opensearch');
   if (search.embeddingProvider === 'pai-eas') read.require('PAI_EAS_URL', search.paiEasUrl, 'EMBEDDING_PROVIDER=pai-eas');
   if (search.embeddingProvider === 'opensearch-ml') {

@@ -27,12 +27,8 @@ t.test('mlps_compliance = false turns the hardening off, and the checker sees it
   for (const id of ['ONR-ECS-02', 'ONR-ECS-05', 'ONR-RDS-01', 'ONR-RDS-02', 'ONR-RDS-03', 'ONR-RED-03', 'ONR-OSS-03', 'ONR-ES-03', 'ONR-KMS-01']) t.ok(failed.includes(id), `${id} fails`);
 });
 
-t.test('terraform fmt -check', async (t) => {
-  const probe = spawnSync('terraform', ['version'], { encoding: 'utf8' });
-  if (probe.error) {
-    t.skip('terraform binary not found; skipping terraform fmt -check');
-    return;
-  }
+const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+t.test('terraform fmt -check', { skip: terraform.error ? 'terraform binary not found' : false }, async (t) => {
   for (const dir of [infraDir, join(fixtures, 'rules')]) {
     const result = spawnSync('terraform', ['fmt', '-check', '-recursive', dir], { encoding: 'utf8' });
     t.equal(result.status, 0, `terraform fmt -check ${dir}: ${result.stdout}`);

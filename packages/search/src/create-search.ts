@@ -1,5 +1,5 @@
-// Chooses the embedder and the store from `Config.search` and wires them together. The embedded store
-// and the local embedder live here; OpenSearch and the remote embedders come in as adapters.
+// Chooses the embedder and the store from `Config.search` and wires them together: the local embedder
+// and the embedded store by default, OpenSearch and the remote embedders (PAI-EAS, ML Commons) when configured.
 import { join } from 'node:path';
 import type { Config, Logger } from '@onramp/core';
 import { createEmbeddedStore } from './embedded/embedded-store.js';
@@ -7,6 +7,10 @@ import { searchableText } from './embedded/generation.js';
 import { readGenerationAlias } from './embedded/generation-alias.js';
 import { SearchError } from './errors.js';
 import { createLocalEmbedder, type LocalEmbedder } from './embedders/local-embedder.js';
+import { createOpenSearchMlEmbedder } from './embedders/remote-opensearch-ml.js';
+import { createPaiEasEmbedder } from './embedders/remote-pai-eas.js';
+import { createOpenSearchClient } from './opensearch/client.js';
+import { createOpenSearchStore } from './opensearch/create-opensearch-store.js';
 import { trainLocalModel } from './embedders/local-lsa-train.js';
 import { hashModel, type LocalModel } from './embedders/local-model.js';
 import { loadLocalModel, readCurrentModelName, saveLocalModel, writeCurrentModelName } from './embedders/local-model-store.js';
@@ -14,11 +18,37 @@ import type { Embedder, IndexedItem, VectorStore } from './ports.js';
 
 export type SearchConfig = Config['search'];
 
-/** The adapters that talk to servers (OpenSearch, PAI-EAS); supplied by their own modules. */
+/** The adapters that talk to servers (OpenSearch, PAI-EAS); tests may replace them. */
 export interface SearchAdapters {
   openSearchStore?: (config: SearchConfig, logger: Logger) => VectorStore;
   remoteEmbedder?: (config: SearchConfig, logger: Logger) => Embedder;
 }
+
+function openSearchClient(config: SearchConfig) {
+  return createOpenSearchClient({
+    url: config.opensearchUrl!, // required by config when either OpenSearch adapter is chosen
+    username: config.opensearchUsername,
+    password: config.opensearchPassword,
+  });
+}
+
+const SERVER_ADAPTERS: Required<SearchAdapters> = {
+  openSearchStore: (config, logger) =>
+    createOpenSearchStore({
+      client: openSearchClient(config),
+      index: config.opensearchIndex,
+      knn: config.knn,
+      replicas: config.opensearchReplicas,
+      logger: logger.child({ component: 'opensearch-store' }),
+    }),
+  remoteEmbedder: (config) => {
+    const common = { dimension: config.embeddingDimension, batchSize: config.embeddingBatchSize, timeoutMs: config.embeddingTimeoutMs };
+    if (config.embeddingProvider === 'pai-eas') {
+      return createPaiEasEmbedder({ url: config.paiEasUrl!, token: config.paiEasToken, model: config.paiEasModel, ...common });
+    }
+    return createOpenSearchMlEmbedder({ client: openSearchClient(config), modelId: config.opensearchModelId!, ...common });
+  },
+};
 
 export interface TrainedEmbedder {
   embedder: Embedder;
@@ -44,7 +74,7 @@ async function reembedWith(embedder: Embedder, items: IndexedItem[]): Promise<In
   return items.map((item, i) => ({ ...item, vector: vectors[i]! }));
 }
 
-export async function createSearch(config: Config, logger: Logger, adapters: SearchAdapters = {}): Promise<SearchRuntime> {
+export async function createSearch(config: Config, logger: Logger, adapters: SearchAdapters = SERVER_ADAPTERS): Promise<SearchRuntime> {
   const home = searchHome(config.home);
   const modelsDir = join(home, 'models');
   const { search } = config;

@@ -14,3 +14,5 @@ export * from './profile.js';
 export * from './chunk.js';
 export * from './create-search.js';
 export { gaussian, seededRandom } from './embedders/linear-algebra.js';
+export * from './opensearch/index.js';
+export * from './embedders/remote.js';

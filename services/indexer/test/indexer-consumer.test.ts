@@ -19,7 +19,7 @@ const published = (data: Record<string, unknown>): StoredEvent => ({
   extensions: {},
 });
 
-const context = { attempt: 1, maxAttempts: 8, redelivery: undefined, logger: silentLogger };
+const context = { attempt: 1, maxAttempts: 8, redelivery: undefined, forced: false, logger: silentLogger };
 
 t.test('a re-published document replaces its old chunks; HTML and file locations are read', async (t) => {
   const store = createEmbeddedStore();

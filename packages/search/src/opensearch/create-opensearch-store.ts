@@ -1,0 +1,232 @@
+// The `opensearch` VectorStore. Everything goes through an alias (`onramp` by default) in front of a concrete
+// index (`onramp-<n>`), so a rebuild fills a fresh index and swaps the alias in one `_aliases` call.
+import { errors, type API, type Client } from '@opensearch-project/opensearch';
+import { OnrampError, PermanentError, silentLogger, type Logger } from '@onramp/core';
+import type { IndexedItem, RebuildTarget, SearchHit, SearchRequest, VectorStore } from '../ports.js';
+import { createOpenSearchClient, type OpenSearchConnection } from './client.js';
+import { BulkRejected, BulkThrottled, SearchIndexMismatch, openSearchError, type BulkItemFailure } from './errors.js';
+import { DEFAULT_KNN, MAPPING_VERSION, VECTOR_FIELD, indexTemplate, templateName, type EmbedderIdentity, type IndexLayout, type KnnOptions } from './index-template.js';
+import { hybridPipeline, searchRequest, toSearchHits, type StoredDocument } from './search-query.js';
+import { toUnitList } from './vectors.js';
+
+export interface OpenSearchStoreOptions extends Partial<OpenSearchConnection> {
+  /** An existing client (not closed by the store); otherwise one is made from `url`. */
+  client?: Client;
+  /** The alias searches and writes go through; concrete indices are `<index>-<suffix>`. */
+  index: string;
+  knn?: Partial<KnnOptions>;
+  /** Weights of the BM25 and k-NN halves of a hybrid query; they must add up to 1. */
+  hybridWeights?: { keyword: number; vector: number };
+  shards?: number;
+  replicas?: number;
+  /** Documents per `_bulk` request. */
+  bulkSize?: number;
+  logger?: Logger;
+  /** Names rebuilt indices; injectable for tests. */
+  now?: () => number;
+}
+
+interface ExistingIndex {
+  name: string;
+  embedder: string | undefined;
+  dimension: number | undefined;
+  mappingVersion: number | undefined;
+  method: { engine?: string; space_type?: string } | undefined;
+}
+
+const isStatus = (error: unknown, status: number) => error instanceof errors.ResponseError && error.statusCode === status;
+const errorType = (error: unknown) => (error instanceof errors.ResponseError ? (error.body as { error?: { type?: string } })?.error?.type : undefined);
+
+export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorStore {
+  if (options.client === undefined && options.url === undefined) throw new TypeError('createOpenSearchStore needs a client or a url');
+  const client = options.client ?? createOpenSearchClient(options as OpenSearchConnection);
+  const alias = options.index;
+  const layout: IndexLayout = { alias, shards: options.shards ?? 1, replicas: options.replicas ?? 1, knn: { ...DEFAULT_KNN, ...options.knn } };
+  const weights = options.hybridWeights ?? { keyword: 0.3, vector: 0.7 };
+  if (Math.abs(weights.keyword + weights.vector - 1) > 1e-6) throw new RangeError('hybrid weights must add up to 1');
+  const pipeline = `${alias}-hybrid`;
+  const bulkSize = options.bulkSize ?? 500;
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? Date.now;
+
+  let embedder: EmbedderIdentity | undefined;
+  let mismatch: SearchIndexMismatch | undefined;
+  const rebuilding = new Set<string>();
+
+  async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw openSearchError(operation, error);
+    }
+  }
+
+  /** The concrete indices behind the alias, with what their mapping says; [] when the alias does not exist. */
+  async function liveIndices(): Promise<ExistingIndex[]> {
+    let body: API.Indices_Get_ResponseBody;
+    try {
+      body = (await client.indices.get({ index: alias })).body;
+    } catch (error) {
+      if (isStatus(error, 404)) return [];
+      throw openSearchError('indices.get', error);
+    }
+    return Object.entries(body).map(([name, state]) => {
+      const meta = (state.mappings?._meta ?? {}) as { embedder?: string; dimension?: number; mapping_version?: number };
+      const vector = state.mappings?.properties?.[VECTOR_FIELD] as { dimension?: number; method?: ExistingIndex['method'] } | undefined;
+      return { name, embedder: meta.embedder, dimension: vector?.dimension, mappingVersion: meta.mapping_version, method: vector?.method };
+    });
+  }
+
+  function check(existing: ExistingIndex[], wanted: EmbedderIdentity): void {
+    if (existing.some((i) => i.name === alias)) {
+      throw new OnrampError('search_index_not_aliased', `"${alias}" is a concrete index, not an alias: onramp needs an alias it can swap; reindex into a new index or delete "${alias}"`);
+    }
+    for (const index of existing) {
+      if (index.embedder !== wanted.name || index.dimension !== wanted.dimension || index.mappingVersion !== MAPPING_VERSION) {
+        mismatch = new SearchIndexMismatch(alias, { embedder: index.embedder, dimension: index.dimension }, { embedder: wanted.name, dimension: wanted.dimension });
+        throw mismatch;
+      }
+      if (index.method?.engine !== layout.knn.engine || index.method?.space_type !== layout.knn.spaceType) {
+        logger.warn({ index: index.name, found: index.method, configured: { engine: layout.knn.engine, spaceType: layout.knn.spaceType } }, 'k-NN method differs from the configuration; it takes effect at the next reindex');
+      }
+    }
+  }
+
+  async function putTemplate(wanted: EmbedderIdentity): Promise<void> {
+    await call('indices.put_index_template', () => client.indices.putIndexTemplate({ name: templateName(alias), body: indexTemplate(layout, wanted) }));
+  }
+
+  function requireOpen(): EmbedderIdentity {
+    if (embedder === undefined) throw new OnrampError('search_store_not_open', 'the OpenSearch store was used before open()');
+    return embedder;
+  }
+
+  function toDocument(item: IndexedItem, dimension: number): StoredDocument & Record<string, unknown> {
+    if (item.vector.length !== dimension) {
+      throw new PermanentError(`item ${item.id} has a ${item.vector.length}-dimensional vector; the index takes ${dimension}`, 'search_vector_dimension');
+    }
+    return {
+      sourceId: item.sourceId,
+      kind: item.kind,
+      title: item.title,
+      text: item.text,
+      ...(item.department === undefined ? {} : { department: item.department }),
+      acl: item.acl ?? [],
+      public: item.acl === null,
+      ...(item.fields === undefined ? {} : { fields: item.fields }),
+      [VECTOR_FIELD]: toUnitList(item.vector),
+    };
+  }
+
+  /** Where a write without an explicit target goes: the live index, and a rebuild in progress so it misses nothing. */
+  function writeTargets(target: RebuildTarget | undefined): string[] {
+    if (target !== undefined) return [target.indexName];
+    if (mismatch !== undefined) throw mismatch;
+    return [alias, ...rebuilding];
+  }
+
+  async function bulk(body: API.Bulk_RequestBody): Promise<void> {
+    const response = (await call('bulk', () => client.bulk({ body }))).body;
+    if (!response.errors) return;
+    const failures: BulkItemFailure[] = [];
+    for (const entry of response.items) {
+      for (const item of Object.values(entry)) {
+        if (item?.error == null) continue;
+        failures.push({ id: item._id ?? '?', index: item._index, status: item.status, type: item.error.type, reason: item.error.reason ?? '' });
+      }
+    }
+    if (failures.length === 0) return;
+    throw failures.every((f) => f.status === 429) ? new BulkThrottled(failures) : new BulkRejected(failures);
+  }
+
+  return {
+    async open(wanted) {
+      embedder = wanted;
+      mismatch = undefined;
+      check(await liveIndices(), wanted);
+      await putTemplate(wanted);
+      await call('search_pipeline.put', () => client.searchPipeline.put({ id: pipeline, body: hybridPipeline(weights) }));
+      if ((await liveIndices()).length > 0) return;
+      // Index and alias are created in one call; the name is fixed so that two processes opening at once
+      // (indexer and search-api) create one index, the loser getting resource_already_exists_exception.
+      try {
+        await client.indices.create({ index: `${alias}-1`, body: { aliases: { [alias]: {} } } });
+        logger.info({ index: `${alias}-1`, alias, embedder: wanted.name, dimension: wanted.dimension }, 'created search index');
+      } catch (error) {
+        if (errorType(error) !== 'resource_already_exists_exception') throw openSearchError('indices.create', error);
+        const existing = await liveIndices();
+        if (existing.length === 0) {
+          throw new OnrampError('search_index_not_aliased', `index "${alias}-1" exists but the alias "${alias}" does not point at it; add the alias or delete the index`);
+        }
+        check(existing, wanted);
+      }
+    },
+
+    async upsert(items, target) {
+      const { dimension } = requireOpen();
+      const indices = writeTargets(target);
+      for (let start = 0; start < items.length; start += bulkSize) {
+        const body: API.Bulk_RequestBody = [];
+        for (const item of items.slice(start, start + bulkSize)) {
+          const doc = toDocument(item, dimension);
+          for (const index of indices) body.push({ index: { _index: index, _id: item.id } }, doc);
+        }
+        await bulk(body);
+      }
+    },
+
+    async deleteBySource(sourceId, target) {
+      requireOpen();
+      const index = writeTargets(target);
+      // delete_by_query sees only refreshed documents; a chunk written a moment ago must go too.
+      await call('indices.refresh', () => client.indices.refresh({ index }));
+      const response = (
+        await call('delete_by_query', () => client.deleteByQuery({ index, conflicts: 'proceed', refresh: true, body: { query: { term: { sourceId } } } }))
+      ).body;
+      const failures = 'failures' in response ? (response.failures ?? []) : [];
+      if (failures.length > 0) throw new OnrampError('search_delete_failed', `OpenSearch could not delete ${failures.length} document(s) of ${sourceId}`);
+    },
+
+    async search(request: SearchRequest): Promise<SearchHit[]> {
+      requireOpen();
+      if (mismatch !== undefined) throw mismatch;
+      const response = await call('search', () => client.search(searchRequest(request, { index: alias, engine: layout.knn.engine, hybridPipeline: pipeline })));
+      return toSearchHits(response.body);
+    },
+
+    async beginRebuild() {
+      const wanted = requireOpen();
+      const indexName = `${alias}-${now()}`;
+      await putTemplate(wanted);
+      await call('indices.create', () => client.indices.create({ index: indexName }));
+      rebuilding.add(indexName);
+      logger.info({ index: indexName, alias }, 'rebuilding search index');
+      return { indexName };
+    },
+
+    async finishRebuild(target) {
+      await call('indices.refresh', () => client.indices.refresh({ index: target.indexName }));
+      const old = (await liveIndices()).map((i) => i.name).filter((name) => name !== target.indexName);
+      // One call, so every search sees either the old index or the new one, never neither.
+      const actions: API.Indices_UpdateAliases_RequestBody['actions'] = [
+        ...old.map((index) => ({ remove: { index, alias } })),
+        { add: { index: target.indexName, alias } },
+      ];
+      await call('indices.update_aliases', () => client.indices.updateAliases({ body: { actions } }));
+      rebuilding.delete(target.indexName);
+      mismatch = undefined;
+      logger.info({ index: target.indexName, alias, replaced: old }, 'search index swapped in');
+      if (old.length === 0) return;
+      try {
+        await client.indices.delete({ index: old });
+      } catch (error) {
+        // The swap is done; a leftover index costs disk, not correctness.
+        logger.warn({ indices: old, err: openSearchError('indices.delete', error).message }, 'could not delete the replaced index');
+      }
+    },
+
+    async close() {
+      if (options.client === undefined) await client.close();
+    },
+  };
+}
