@@ -1,5 +1,6 @@
 // The `onramp` command line.
 import { parseArgs } from 'node:util';
+import { runInfraCheck } from '@onramp/infra-check';
 import { CONSUMERS, ConfigError, isConsumer, loadConfig, type Consumer } from '@onramp/core';
 import { openContext, processIo, type Io } from './context.js';
 import { docsAdd } from './docs-command.js';
@@ -19,6 +20,7 @@ export const USAGE = `usage: onramp <command>
   dlq retry --consumer C [--seq N]
   docs add <folder> --acl group1,group2     publish each .md/.txt/.html file as a Document.Published event
   reindex                                   rebuild the search index from the log and swap it in
+  infra check [dir] [--format table|json|sarif]   check Terraform against the MLPS 2.0 level-3 rules
   train [--model-id ID] [--training-index I] [--field F] [--nlist N]   train a faiss IVF-PQ k-NN model in OpenSearch
 
 consumers: ${CONSUMERS.join(', ')}`;
@@ -64,6 +66,8 @@ const OPTIONS = {
 } as const;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  // `infra check` has options of its own and needs no database: hand it the rest of the line.
+  if (argv[0] === 'infra' && argv[1] === 'check') return runInfraCheck(argv.slice(2), { stdout: io.out, stderr: io.err });
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });

@@ -25,6 +25,7 @@ export interface Config {
   gitbook: { scimUrl: string | undefined; scimToken: string | undefined };
   search: {
     port: number;
+    host: string;
     backend: 'embedded' | 'opensearch';
     opensearchUrl: string | undefined;
     opensearchIndex: string;
@@ -55,7 +56,7 @@ export const CONFIG_VARIABLES = [
   'INGEST_PORT', 'INGEST_HOST', 'INGEST_TOKEN', 'INGEST_MAX_BODY_BYTES', 'ADMIN_TOKEN',
   'RESEND_API_KEY', 'RESEND_BASE_URL', 'MAIL_FROM', 'MAIL_SUBJECT', 'MAIL_DOCS_URL', 'MAIL_RATE_PER_SECOND',
   'GITBOOK_SCIM_URL', 'GITBOOK_SCIM_TOKEN',
-  'SEARCH_PORT', 'SEARCH_BACKEND', 'OPENSEARCH_URL', 'OPENSEARCH_INDEX', 'EMBEDDING_PROVIDER',
+  'SEARCH_PORT', 'SEARCH_HOST', 'SEARCH_BACKEND', 'OPENSEARCH_URL', 'OPENSEARCH_INDEX', 'EMBEDDING_PROVIDER',
   'PAI_EAS_URL', 'PAI_EAS_TOKEN', 'OPENSEARCH_MODEL_ID', 'SEARCH_JWKS_URL', 'SEARCH_JWT_SECRET', 'SEARCH_AUTH',
   'OPENSEARCH_USERNAME', 'OPENSEARCH_PASSWORD', 'OPENSEARCH_REPLICAS', 'OPENSEARCH_KNN_ENGINE', 'OPENSEARCH_KNN_SPACE_TYPE',
   'OPENSEARCH_KNN_M', 'OPENSEARCH_KNN_EF_CONSTRUCTION', 'OPENSEARCH_KNN_EF_SEARCH',
@@ -132,6 +133,7 @@ export function loadConfig(env: Env = process.env): Config {
   const http = ['http:', 'https:'];
   const search = {
     port: read.integer('SEARCH_PORT', 8081, 0, 65535),
+    host: read.string('SEARCH_HOST', '127.0.0.1'),
     backend: read.oneOf('SEARCH_BACKEND', ['embedded', 'opensearch'] as const, 'embedded'),
     opensearchUrl: read.url('OPENSEARCH_URL', http),
     opensearchIndex: read.string('OPENSEARCH_INDEX', 'onramp'),

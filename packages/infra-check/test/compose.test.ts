@@ -3,6 +3,7 @@
 // the variables the code does (CONFIG_VARIABLES in packages/core).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { COMPONENTS } from '@onramp/cli';
 import { CONFIG_VARIABLES } from '@onramp/core';
 import { Ajv } from 'ajv';
 import t from 'tap';
@@ -46,7 +47,11 @@ t.test('runs the stores and the five services', async (t) => {
 for (const name of ONRAMP) {
   t.test(`${name}: command, environment, health and start order match the code`, async (t) => {
     const service = compose.services[name]!;
-    t.same(service.command, ['node', 'bin/onramp.js', 'start', '--only', name]);
+    const [node, bin, start, only, components] = service.command ?? [];
+    t.same([node, bin, start, only], ['node', 'bin/onramp.js', 'start', '--only']);
+    const listed = (components ?? '').split(',');
+    t.equal(listed[0], name, 'runs its own component first');
+    for (const component of listed) t.ok(COMPONENTS[component], `${component} is a component the CLI starts`);
     t.match(service.build, { context: '.', dockerfile: 'Dockerfile' });
     const env = Object.keys(service.environment ?? {});
     t.ok(env.length > 0);

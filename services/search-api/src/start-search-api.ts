@@ -30,7 +30,7 @@ export async function startSearchApi(
     registry: createRegistry('search-api'),
     checks: { index: () => store.search({ query: 'readiness', k: 1, mode: 'keyword', filter: { groups: 'all' } }) },
   });
-  const url = await app.listen({ port: search.port, host: deps.host ?? config.ingest.host });
+  const url = await app.listen({ port: search.port, host: deps.host ?? config.search.host });
   logger.info({ url, auth: search.auth, backend: search.backend, embedder: embedder.name }, 'search-api listening');
   return { url, close: () => app.close() };
 }
