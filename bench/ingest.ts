@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
-import { appendEvents, openDeliveryQueues, replayRange, redisOptions, type CloudEvent } from '@onramp/core';
+import { appendEvents, deliveryPrefix, openDeliveryQueues, replayRange, redisOptions, type CloudEvent } from '@onramp/core';
 import { TEST_REDIS, freshDatabase } from '@onramp/core/testing';
 import { openLoop } from './open-loop.js';
 
@@ -118,10 +118,11 @@ export interface IngestBenchResult {
 
 export async function benchIngest(log: (line: string) => void): Promise<IngestBenchResult> {
   const database = await freshDatabase('bench');
-  const prefix = `onramp-bench-${randomBytes(3).toString('hex')}`;
+  const configured = `onramp-bench-${randomBytes(3).toString('hex')}`;
+  const prefix = await deliveryPrefix(database.db, configured);
   const home = await mkdtemp(join(tmpdir(), 'onramp-bench-'));
   const env = {
-    DATABASE_URL: database.url, QUEUE_PREFIX: prefix, INGEST_PORT: '0', INGEST_TOKEN: TOKEN, ADMIN_TOKEN: TOKEN,
+    DATABASE_URL: database.url, QUEUE_PREFIX: configured, INGEST_PORT: '0', INGEST_TOKEN: TOKEN, ADMIN_TOKEN: TOKEN,
     LOG_LEVEL: 'warn', ONRAMP_HOME: home,
   };
   const outbox = async () =>

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 // What every command needs: the validated config, a logger, and the log database.
-import { createLogger, loadConfig, openDatabase, type Config, type Db, type Logger } from '@onramp/core';
+import { createLogger, deliveryPrefix, loadConfig, openDatabase, type Config, type Db, type Logger } from '@onramp/core';
 
 export interface CommandContext {
   config: Config;
@@ -15,7 +15,7 @@ export async function openContext(): Promise<CommandContext> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config.databaseUrl);
-  return { config, logger, db, queuePrefix: config.queuePrefix, appended: new EventEmitter() };
+  return { config, logger, db, queuePrefix: await deliveryPrefix(db, config.queuePrefix), appended: new EventEmitter() };
 }
 
 export interface Io {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { Queue } from 'bullmq';
-import { OUTCOME, appendEvents, readEvents, recordDeadLetter, type CloudEvent } from '@onramp/core';
+import { OUTCOME, appendEvents, deliveryPrefix, readEvents, recordDeadLetter, type CloudEvent } from '@onramp/core';
 import { TEST_REDIS, freshDatabase, freshPrefix } from '@onramp/core/testing';
 import { main, type Io } from '@onramp/cli';
 
@@ -35,7 +35,7 @@ async function withEnv(t: { teardown: (fn: () => Promise<void>) => void }) {
   process.env.QUEUE_PREFIX = prefix;
   process.env.LOG_LEVEL = 'silent';
   t.teardown(database.drop);
-  return { ...database, prefix };
+  return { ...database, prefix: await deliveryPrefix(database.db, prefix) };
 }
 
 t.test('events list prints the log in order, with filters, as text or JSON lines', async (t) => {

@@ -161,3 +161,18 @@ t.test('SIGTERM lets the running job finish, then the process exits 0', async (t
   const done = await db.selectFrom('consumer_completions').selectAll().execute();
   t.equal(done.length, 1, 'the job in progress was finished before exit');
 });
+
+t.test('two deliveries of one event at once: one effect, one outcome in the log', async (t) => {
+  let calls = 0;
+  const s = await setup(t, async (event) => {
+    calls++;
+    await new Promise((resolve) => setTimeout(resolve, 100)); // both are in the handler together
+    return [outcomeEvent('mailer', OUTCOME.welcomeSent, event, { messageId: 'same' })];
+  });
+  await s.worker.start();
+  const seq = await s.deliver('twice');
+  await enqueueDeliveries(s.queues.mailer, [{ seq, type: 'SCIM.UserCreated', redelivery: 'replay-x' }], FAST);
+  await until('both jobs ran', async () => calls === 2 && (await s.completions()) === 1);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  t.equal((await readEvents(s.db, { type: OUTCOME.welcomeSent })).length, 1, 'the log tells it once');
+});

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { appendEvents, createAppendBatcher, readEvents, type CloudEvent } from '@onramp/core';
+import { appendEvents, createAppendBatcher, deliveryPrefix, readEvents, type CloudEvent } from '@onramp/core';
 import { freshDatabase } from '@onramp/core/testing';
 
 const user = (id: string, subject = `user/${id}`): CloudEvent => ({
@@ -73,4 +73,17 @@ t.test('a failed write rolls back the whole batch', async (t) => {
   await t.rejects(appendEvents(db, [user('ok'), tooLong]));
   t.equal((await readEvents(db)).length, 0);
   t.equal((await db.selectFrom('outbox').selectAll().execute()).length, 0);
+});
+
+t.test('each log has its own queue prefix, so a re-created database never meets stale jobs', async (t) => {
+  const first = await freshDatabase('ident');
+  const second = await freshDatabase('ident');
+  t.teardown(async () => {
+    await first.drop();
+    await second.drop();
+  });
+  const a = await deliveryPrefix(first.db, 'onramp');
+  t.match(a, /^onramp-[0-9a-f]{16}$/);
+  t.equal(await deliveryPrefix(first.db, 'onramp'), a, 'stable for one log');
+  t.not(await deliveryPrefix(second.db, 'onramp'), a, 'another log, other queues');
 });

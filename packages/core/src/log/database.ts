@@ -22,6 +22,7 @@ export interface EventsTable {
 
 export interface Database {
   events: EventsTable;
+  log_identity: { id: string };
   outbox: { seq: number };
   consumer_completions: { consumer: string; seq: number; completed_at: Generated<Date> };
   dead_letters: {
@@ -36,6 +37,12 @@ export interface Database {
 }
 
 export type Db = Kysely<Database>;
+
+/** The BullMQ prefix of this log's queues: the configured prefix and the log's own identity. */
+export async function deliveryPrefix(db: Db, configuredPrefix: string): Promise<string> {
+  const { id } = await db.selectFrom('log_identity').select('id').executeTakeFirstOrThrow();
+  return `${configuredPrefix}-${id}`;
+}
 
 function poolOptions(url: string): PoolOptions & { database: string } {
   const parsed = new URL(url);

@@ -1,4 +1,5 @@
 // Versioned schema migrations. Append new ones; never edit one that has shipped.
+import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Migration } from 'kysely';
 
 // Kysely's migration type is untyped on purpose: a migration must not depend on today's table types.
@@ -53,6 +54,17 @@ export const migrations: Record<string, Migration> = {
       for (const table of ['dead_letters', 'consumer_completions', 'outbox', 'events']) {
         await sql`DROP TABLE IF EXISTS ${sql.table(table)}`.execute(db);
       }
+    },
+  },
+  '0002_log_identity': {
+    // A random identity per event log, so that queues (keyed by seq) of one log are never mistaken for
+    // another's: a database dropped and re-created restarts seq at 1 while Redis may still hold old jobs.
+    async up(db: AnyDb) {
+      await sql`CREATE TABLE log_identity (id CHAR(16) NOT NULL PRIMARY KEY) ENGINE=InnoDB`.execute(db);
+      await sql`INSERT INTO log_identity (id) VALUES (${randomBytes(8).toString('hex')})`.execute(db);
+    },
+    async down(db: AnyDb) {
+      await sql`DROP TABLE IF EXISTS log_identity`.execute(db);
     },
   },
 };

@@ -82,7 +82,7 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
         forced: force === true,
         logger: log.child({ seq }),
       });
-      await recordCompletion(db, consumer, seq, outcomes);
+      await recordCompletion(db, consumer, seq, outcomes, force === true);
       return 'completed';
     } catch (error) {
       if (error instanceof RetryableError && error.retryAfterMs !== undefined) {

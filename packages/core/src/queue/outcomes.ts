@@ -34,10 +34,17 @@ export async function isCompleted(db: Db, consumer: Consumer, seq: number): Prom
   return row !== undefined;
 }
 
-export async function recordCompletion(db: Db, consumer: Consumer, seq: number, outcomes: CloudEvent[]): Promise<void> {
+/**
+ * Records that `consumer` is done with `seq`, with its outcome events. When two deliveries of the same
+ * event ran at once, the effect happened once (idempotent) but both come here: the one that finds the
+ * completion already recorded appends nothing, so the log tells the effect once. A forced redelivery asked
+ * for a new effect, so its outcomes are always appended.
+ */
+export async function recordCompletion(db: Db, consumer: Consumer, seq: number, outcomes: CloudEvent[], forced = false): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await appendInTransaction(trx, outcomes);
-    await sql`INSERT IGNORE INTO consumer_completions (consumer, seq) VALUES (${consumer}, ${seq})`.execute(trx);
+    const recorded = await sql`INSERT IGNORE INTO consumer_completions (consumer, seq) VALUES (${consumer}, ${seq})`.execute(trx);
+    const first = Number(recorded.numAffectedRows ?? 0) > 0;
+    if (first || forced) await appendInTransaction(trx, outcomes);
     await trx
       .updateTable('dead_letters')
       .set({ resolved_at: new Date() })
