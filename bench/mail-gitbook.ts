@@ -1,32 +1,30 @@
 // Benchmarks of the joiner effects (run after `tsc -b`): 1,000 welcome emails drained through a local
 // Resend enforcing 2 requests/s (batched), beside one email per request; SCIM requests per joiner,
 // and 50 joiners against a SCIM server allowing 60 requests/min. Prints the machine and writes
-// bench/results/mail-gitbook.json. `node bench/mail-gitbook.js [--quick]`, or call runMailGitbookBench().
+// bench/results/mail-gitbook.json. Run by `npm run bench` (or `npm run bench -- mail`).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, totalmem, tmpdir, platform, release } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { CONSUMERS, appendEvents, createScimClient, listDeadLetters, loadConfig, readEvents, silentLogger } from '@onramp/core';
+import { CONSUMERS, appendEvents, type Db, createScimClient, listDeadLetters, loadConfig, readEvents, silentLogger } from '@onramp/core';
 import { freshDatabase, freshPrefix, joinerEvent, startTestDelivery, TEST_REDIS } from '@onramp/core/testing';
 import { startResendServer, startScimServer } from '@onramp/provider-servers';
 import { createBatchPlans, createRequestLimiter, createResendSender, startMailer } from '@onramp/mailer';
 import { startGitbookSync } from '@onramp/gitbook-sync';
+import { describeMachine, machineLine } from './machine.js';
 
 const RESULTS = fileURLToPath(new URL('./results/mail-gitbook.json', import.meta.url));
 const TOKEN = 'bench-scim-token-0123456789';
 
-export function machine() {
-  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${platform()} ${release()}` };
-}
 
-async function count(db, type) {
-  const [row] = await db.selectFrom('events').select(db.fn.countAll().as('n')).where('type', '=', type).execute();
+async function count(db: Db, type: string): Promise<number> {
+  const row = await db.selectFrom('events').select(db.fn.countAll().as('n')).where('type', '=', type).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-async function until(probe, timeoutMs) {
+async function until(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const started = Date.now();
   while (!(await probe())) {
     if (Date.now() - started > timeoutMs) throw new Error(`benchmark timed out after ${timeoutMs} ms`);
@@ -34,7 +32,7 @@ async function until(probe, timeoutMs) {
   }
 }
 
-async function obliterate(prefix) {
+async function obliterate(prefix: string): Promise<void> {
   for (const name of CONSUMERS) {
     const queue = new Queue(name, { connection: { url: TEST_REDIS }, prefix });
     await queue.obliterate({ force: true }).catch(() => undefined);
@@ -43,7 +41,7 @@ async function obliterate(prefix) {
 }
 
 /** N joiners appended at once; time from the append to the last WelcomeSent, at 2 requests/s. */
-async function batchedWelcomes(joiners) {
+async function batchedWelcomes(joiners: number) {
   const { db, url, drop } = await freshDatabase('bench_mail');
   const prefix = freshPrefix('bench-mail');
   const home = await mkdtemp(join(tmpdir(), 'onramp-bench-'));
@@ -58,7 +56,7 @@ async function batchedWelcomes(joiners) {
     delivery.dispatcher.wake();
     await until(async () => (await count(db, 'onramp.mail.WelcomeSent')) >= joiners, 300_000);
     const [last] = await readEvents(db, { type: 'onramp.mail.WelcomeSent', after: 0, limit: 1_000_000 }).then((all) => all.slice(-1));
-    const elapsedMs = last.recordedAt.getTime() - started;
+    const elapsedMs = last!.recordedAt.getTime() - started;
     return {
       joiners,
       elapsedSeconds: elapsedMs / 1000,
@@ -79,7 +77,7 @@ async function batchedWelcomes(joiners) {
 }
 
 /** One email per request at 2 requests/s, measured on `n` emails and extrapolated to 1,000. */
-async function oneEmailPerCall(n) {
+async function oneEmailPerCall(n: number) {
   const resend = await startResendServer({ ratePerSecond: 2 });
   const redis = new Redis(TEST_REDIS);
   const prefix = freshPrefix('bench-single');
@@ -103,7 +101,7 @@ async function oneEmailPerCall(n) {
 }
 
 /** N joiners of one department, whose readers group exists, against a SCIM server allowing `perMinute`. */
-async function scimJoiners(joiners, perMinute) {
+async function scimJoiners(joiners: number, perMinute: number | undefined) {
   const { db, url, drop } = await freshDatabase('bench_scim');
   const prefix = freshPrefix('bench-scim');
   const scim = await startScimServer({ token: TOKEN, ...(perMinute === undefined ? {} : { rateLimit: { max: perMinute, windowMs: 60_000 } }) });
@@ -128,7 +126,7 @@ async function scimJoiners(joiners, perMinute) {
       requestsPerJoiner: requests.length / joiners,
       rateLimited429: requests.filter((r) => r.status === 429).length,
       usersInGitBook: scim.users().length,
-      membersOfGroup: scim.groups()[0].members.length,
+      membersOfGroup: (scim.groups()[0]?.members as unknown[] | undefined)?.length ?? 0,
     };
   } finally {
     await sync.close();
@@ -140,8 +138,8 @@ async function scimJoiners(joiners, perMinute) {
 }
 
 export async function runMailGitbookBench({ quick = false } = {}) {
-  const host = machine();
-  console.log(`machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node}`);
+  const host = describeMachine();
+  console.log(`machine: ${machineLine(host)}`);
   const joiners = quick ? 200 : 1000;
   console.log(`mail: ${joiners} joiners at once through the local Resend at 2 requests/s ...`);
   const batched = await batchedWelcomes(joiners);
@@ -161,14 +159,4 @@ export async function runMailGitbookBench({ quick = false } = {}) {
   await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`written ${RESULTS}`);
   return results;
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  runMailGitbookBench({ quick: process.argv.includes('--quick') }).then(
-    () => process.exit(0),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
 }
