@@ -9,34 +9,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
-import { appendEvents, deliveryPrefix, openDeliveryQueues, replayRange, redisOptions, type CloudEvent } from '@onramp/core';
-import { TEST_REDIS, freshDatabase } from '@onramp/core/testing';
+import { appendEvents, deliveryPrefix, openDeliveryQueues, replayRange, redisOptions } from '@onramp/core';
+import { TEST_REDIS, eventBridgeJoiner, freshDatabase, joinerEvent } from '@onramp/core/testing';
 import { openLoop } from './open-loop.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TOKEN = `bench-${randomBytes(16).toString('hex')}`;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
-function joiner(id: string) {
-  return {
-    specversion: '1.0',
-    id,
-    source: 'com.aliyun.idaas',
-    type: 'SCIM.UserCreated',
-    subject: `user/${id}`,
-    time: '2026-11-28T10:00:00Z',
-    aliyunregionid: 'cn-hangzhou',
-    aliyuneventbusname: 'onramp',
-    data: {
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
-      userName: `${id}@example.com`,
-      name: { givenName: 'Wei', familyName: 'Li' },
-      emails: [{ value: `${id}@example.com`, type: 'work', primary: true }],
-      active: true,
-      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'Platform Engineering', employeeNumber: '42' },
-    },
-  };
-}
+const joiner = (id: string) => eventBridgeJoiner(id, 'Platform Engineering');
 
 async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready = /listening on (\S+)/): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -172,7 +153,7 @@ export async function benchIngest(log: (line: string) => void): Promise<IngestBe
     // Replay: the whole log so far (topped up to at least 100,000 UserCreated events) to one consumer.
     const { count } = await database.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
     for (let have = Number(count); have < 100_000; have += 2000) {
-      await appendEvents(database.db, Array.from({ length: 2000 }, (_, i) => ({ ...joiner(`top-${have + i}`), extensions: {} }) as CloudEvent));
+      await appendEvents(database.db, Array.from({ length: 2000 }, (_, i) => joinerEvent(`top-${have + i}`)));
     }
     const events = Number((await database.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('type', '=', 'SCIM.UserCreated').executeTakeFirstOrThrow()).n);
     log(`replay: ${events} events — SELECT scan, addBulk, replay`);

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { openDatabase, type Db } from './log/database.js';
-import type { CloudEvent } from './events/cloud-event.js';
+import { toStructured, type CloudEvent } from './events/cloud-event.js';
 import { SCIM_ENTERPRISE_USER, SCIM_USER } from './events/schemas.js';
 import type { Logger } from './logger.js';
 import { DELIVERY_OPTIONS } from './queue/consumers.js';
@@ -128,6 +128,12 @@ export function joinerEvent(n: number | string, department: string | null = 'R&D
     },
     extensions: { aliyunregionid: 'cn-hangzhou' },
   };
+}
+
+/** joinerEvent(n) as the structured CloudEvents JSON that EventBridge posts to ingest. */
+export function eventBridgeJoiner(n: number | string, department: string | null = 'R&D / Search'): Record<string, unknown> {
+  const event = joinerEvent(n, department);
+  return toStructured({ ...event, extensions: { ...event.extensions, aliyunaccountid: '1234567890', aliyuneventbusname: 'default' } });
 }
 
 /** The dispatcher and delivery queues of a test, with short back-offs so that retries happen within it. */
