@@ -1,6 +1,7 @@
-// Group commit: concurrent appends (one per HTTP request) share one transaction. While a transaction is
-// being written, new requests queue up; when it commits, everything queued goes in the next one. Each
-// caller still gets only its own results, and a failure fails every caller of that transaction alike.
+// Group commit: concurrent appends (one per HTTP request) share transactions. Requests that arrive while
+// the transactions in flight are being written queue up and go together into the next one. A few
+// transactions may be in flight at once, so that some are being built while others wait for their commit.
+// Each caller gets only its own results; a failure fails every caller of that transaction alike.
 import type { CloudEvent } from '../events/cloud-event.js';
 import type { AppendResult } from './event-log.js';
 
@@ -16,42 +17,60 @@ export interface AppendBatcher {
   append(events: CloudEvent[]): Promise<AppendResult[]>;
 }
 
-export function createAppendBatcher(appendBatch: Append, maxEventsPerTransaction = 2000): AppendBatcher {
-  const queue: Waiting[] = [];
-  let writing = false;
+export interface AppendBatcherOptions {
+  maxEventsPerTransaction?: number;
+  transactionsInFlight?: number;
+}
 
-  async function drain(): Promise<void> {
-    writing = true;
-    while (queue.length > 0) {
-      const group: Waiting[] = [];
-      let count = 0;
-      while (queue.length > 0 && (group.length === 0 || count + queue[0]!.events.length <= maxEventsPerTransaction)) {
-        const next = queue.shift()!;
-        group.push(next);
-        count += next.events.length;
-      }
-      try {
-        const results = await appendBatch(group.flatMap((w) => w.events));
-        let offset = 0;
-        for (const waiting of group) {
-          waiting.resolve(results.slice(offset, offset + waiting.events.length));
-          offset += waiting.events.length;
-        }
-      } catch (error) {
-        for (const waiting of group) waiting.reject(error);
-      }
+export function createAppendBatcher(appendBatch: Append, options: AppendBatcherOptions = {}): AppendBatcher {
+  const { maxEventsPerTransaction = 2000, transactionsInFlight = 4 } = options;
+  const queue: Waiting[] = [];
+  let inFlight = 0;
+  let scheduled = false;
+
+  function takeGroup(): Waiting[] {
+    const group: Waiting[] = [];
+    let count = 0;
+    while (queue.length > 0 && (group.length === 0 || count + queue[0]!.events.length <= maxEventsPerTransaction)) {
+      const next = queue.shift()!;
+      group.push(next);
+      count += next.events.length;
     }
-    writing = false;
+    return group;
+  }
+
+  async function write(group: Waiting[]): Promise<void> {
+    try {
+      const results = await appendBatch(group.flatMap((w) => w.events));
+      let offset = 0;
+      for (const waiting of group) {
+        waiting.resolve(results.slice(offset, offset + waiting.events.length));
+        offset += waiting.events.length;
+      }
+    } catch (error) {
+      for (const waiting of group) waiting.reject(error);
+    }
+  }
+
+  function pump(): void {
+    scheduled = false;
+    while (inFlight < transactionsInFlight && queue.length > 0) {
+      inFlight++;
+      void write(takeGroup()).finally(() => {
+        inFlight--;
+        pump();
+      });
+    }
   }
 
   return {
     append(events) {
       return new Promise<AppendResult[]>((resolve, reject) => {
         queue.push({ events, resolve, reject });
-        if (!writing) {
-          writing = true;
-          // Let the other requests of this turn of the event loop join the first transaction.
-          setImmediate(() => void drain());
+        if (!scheduled && inFlight < transactionsInFlight) {
+          scheduled = true;
+          // Let the other requests of this turn of the event loop join the same transaction.
+          setImmediate(pump);
         }
       });
     },
