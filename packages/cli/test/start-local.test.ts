@@ -48,7 +48,8 @@ t.test('npm start with no keys: sample joiner → .eml file + dry-run GitBook re
   });
   t.equal(posted.status, 202);
   const files = await waitFor(async () => {
-    const found = await readdir(join(home, 'mail')).catch(() => []);
+    // Capture writes a temporary file and renames it: only finished .eml files count.
+    const found = (await readdir(join(home, 'mail')).catch(() => [])).filter((name) => name.endsWith('.eml'));
     return found.length > 0 ? found : undefined;
   }, 20_000, 'the .eml file');
   t.equal(files.length, 1);
