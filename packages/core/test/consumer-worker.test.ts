@@ -176,3 +176,45 @@ t.test('two deliveries of one event at once: one effect, one outcome in the log'
   await new Promise((resolve) => setTimeout(resolve, 200));
   t.equal((await readEvents(s.db, { type: OUTCOME.welcomeSent })).length, 1, 'the log tells it once');
 });
+
+t.test('events of one person are handled one after the other, in seq order, whatever the concurrency', async (t) => {
+  const { db, drop } = await freshDatabase('order');
+  const prefix = freshPrefix('order');
+  const queues = openDeliveryQueues(TEST_REDIS, prefix);
+  const log: string[] = [];
+  const worker = createConsumerWorker(
+    {
+      consumer: 'gitbook-sync',
+      concurrency: 4,
+      handle: async (event) => {
+        log.push(`start ${event.subject} ${event.type}`);
+        // The joiner is slow, so the mover and the leaver would overtake it without the order guard.
+        await new Promise((resolve) => setTimeout(resolve, event.type === 'SCIM.UserCreated' ? 300 : 10));
+        log.push(`end ${event.subject} ${event.type}`);
+        return [];
+      },
+    },
+    { db, redisUrl: TEST_REDIS, prefix, logger: silentLogger },
+  );
+  t.teardown(async () => {
+    await worker.close();
+    await queues.close();
+    await drop();
+  });
+  await worker.start();
+  const types = ['SCIM.UserCreated', 'SCIM.UserUpdated', 'SCIM.UserDeactivated', 'SCIM.UserCreated'];
+  const results = await appendEvents(db, [
+    joiner('p1', 'user/same'),
+    { ...joiner('p2', 'user/same'), type: types[1]! },
+    { ...joiner('p3', 'user/same'), type: types[2]!, data: { userName: 'p3@example.com', active: false } },
+    joiner('o1', 'user/other'),
+  ]);
+  await enqueueDeliveries(queues['gitbook-sync'], results.map((r, i) => ({ seq: r.seq, type: types[i]! })), FAST);
+  await until('all four done', async () => (await db.selectFrom('consumer_completions').selectAll().execute()).length === 4);
+  t.same(log.filter((line) => line.includes('user/same')), [
+    'start user/same SCIM.UserCreated', 'end user/same SCIM.UserCreated',
+    'start user/same SCIM.UserUpdated', 'end user/same SCIM.UserUpdated',
+    'start user/same SCIM.UserDeactivated', 'end user/same SCIM.UserDeactivated',
+  ]);
+  t.ok(log.indexOf('start user/other SCIM.UserCreated') < log.indexOf('end user/same SCIM.UserCreated'), 'another person is not held up');
+});

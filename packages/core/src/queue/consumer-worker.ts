@@ -8,7 +8,7 @@ import type { Db } from '../log/database.js';
 import { readEvent } from '../log/event-log.js';
 import type { Logger } from '../logger.js';
 import type { Consumer, DeliveryJob } from './consumers.js';
-import { isCompleted, recordCompletion, recordDeadLetter } from './outcomes.js';
+import { earlierPending, isCompleted, recordCompletion, recordDeadLetter } from './outcomes.js';
 import { redisOptions } from './redis.js';
 
 export interface ConsumerContext {
@@ -59,6 +59,12 @@ function errorCode(error: unknown): string {
   return typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'error';
 }
 
+// Events of one subject are handled in seq order: a later one waits in steps while an earlier one is
+// neither done nor dead-lettered. The limit keeps a lost earlier job (Redis lost it and nobody replayed
+// yet) from holding that person's later events for ever; it is logged when it is reached.
+const ORDER_WAIT_STEP_MS = 200;
+const ORDER_WAIT_LIMIT_MS = 10 * 60_000;
+
 export function createConsumerWorker(definition: ConsumerDefinition, runtime: ConsumerRuntime): ConsumerWorker {
   const { consumer, handle } = definition;
   const { db, logger } = runtime;
@@ -72,6 +78,13 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
       log.debug({ seq, jobId: job.id }, 'already completed; skipped');
       return 'skipped';
     }
+    const before = await earlierPending(db, consumer, event);
+    if (before !== undefined && Date.now() - job.timestamp < ORDER_WAIT_LIMIT_MS) {
+      log.debug({ seq, waitingFor: before }, 'an earlier event of the same subject is not done yet; waiting');
+      await job.moveToDelayed(Date.now() + ORDER_WAIT_STEP_MS, token);
+      throw new DelayedError();
+    }
+    if (before !== undefined) log.warn({ seq, waitingFor: before }, 'gave up waiting for an earlier event of the same subject');
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
     try {

@@ -6,7 +6,7 @@ import type { CloudEvent, StoredEvent } from '../events/cloud-event.js';
 import { OUTCOME, onrampSource } from '../events/event-types.js';
 import type { Db } from '../log/database.js';
 import { appendInTransaction } from '../log/event-log.js';
-import type { Consumer } from './consumers.js';
+import { SUBSCRIPTIONS, type Consumer } from './consumers.js';
 
 /** An event onramp writes about something that happened to `cause` (same subject, pointer back in data). */
 export function outcomeEvent(component: string, type: string, cause: StoredEvent, data: Record<string, unknown>): CloudEvent {
@@ -40,6 +40,29 @@ export async function isCompleted(db: Db, consumer: Consumer, seq: number): Prom
  * completion already recorded appends nothing, so the log tells the effect once. A forced redelivery asked
  * for a new effect, so its outcomes are always appended.
  */
+/**
+ * The first earlier event of the same subject that this consumer has neither completed nor dead-lettered:
+ * while there is one, a later event of that person waits, so that (say) a leaver is never handled before
+ * the joiner it follows, whatever the worker's concurrency.
+ */
+export async function earlierPending(db: Db, consumer: Consumer, event: StoredEvent): Promise<number | undefined> {
+  if (event.subject === undefined) return undefined;
+  const row = await db
+    .selectFrom('events as e')
+    .leftJoin('consumer_completions as c', (join) => join.onRef('c.seq', '=', 'e.seq').on('c.consumer', '=', consumer))
+    .leftJoin('dead_letters as d', (join) => join.onRef('d.seq', '=', 'e.seq').on('d.consumer', '=', consumer))
+    .select('e.seq')
+    .where('e.subject', '=', event.subject)
+    .where('e.seq', '<', event.seq)
+    .where('e.type', 'in', [...SUBSCRIPTIONS[consumer]])
+    .where('c.seq', 'is', null)
+    .where('d.seq', 'is', null)
+    .orderBy('e.seq')
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? undefined : Number(row.seq);
+}
+
 export async function recordCompletion(db: Db, consumer: Consumer, seq: number, outcomes: CloudEvent[], forced = false): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const recorded = await sql`INSERT IGNORE INTO consumer_completions (consumer, seq) VALUES (${consumer}, ${seq})`.execute(trx);
