@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CONSUMERS, appendEvents, type Db, createScimClient, listDeadLetters, loadConfig, readEvents, silentLogger } from '@onramp/core';
-import { freshDatabase, freshPrefix, joinerEvent, startTestDelivery, TEST_REDIS } from '@onramp/core/testing';
+import { freshDatabase, freshPrefix, joinerEvent, startTestDelivery, TEST_REDIS, waitFor } from '@onramp/core/testing';
 import { startResendServer, startScimServer } from '@onramp/provider-servers';
 import { createBatchPlans, createRequestLimiter, createResendSender, startMailer } from '@onramp/mailer';
 import { startGitbookSync } from '@onramp/gitbook-sync';
@@ -22,14 +22,6 @@ const TOKEN = 'bench-scim-token-0123456789';
 async function count(db: Db, type: string): Promise<number> {
   const row = await db.selectFrom('events').select(db.fn.countAll().as('n')).where('type', '=', type).executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-async function until(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`benchmark timed out after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function obliterate(prefix: string): Promise<void> {
@@ -54,7 +46,7 @@ async function batchedWelcomes(joiners: number) {
     const started = Date.now();
     await appendEvents(db, events);
     delivery.dispatcher.wake();
-    await until(async () => (await count(db, 'onramp.mail.WelcomeSent')) >= joiners, 300_000);
+    await waitFor(async () => (await count(db, 'onramp.mail.WelcomeSent')) >= joiners, 300_000, 'every WelcomeSent');
     const [last] = await readEvents(db, { type: 'onramp.mail.WelcomeSent', after: 0, limit: 1_000_000 }).then((all) => all.slice(-1));
     const elapsedMs = last!.recordedAt.getTime() - started;
     return {
@@ -114,7 +106,7 @@ async function scimJoiners(joiners: number, perMinute: number | undefined) {
     const started = Date.now();
     await appendEvents(db, Array.from({ length: joiners }, (_, i) => joinerEvent(`scim-${i}`)));
     delivery.dispatcher.wake();
-    await until(async () => (await count(db, 'onramp.gitbook.AccessGranted')) + (await count(db, 'onramp.gitbook.AccessFailed')) >= joiners, 600_000);
+    await waitFor(async () => (await count(db, 'onramp.gitbook.AccessGranted')) + (await count(db, 'onramp.gitbook.AccessFailed')) >= joiners, 600_000, 'every GitBook outcome');
     const requests = scim.requests.slice(setupRequests);
     return {
       joiners,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import t from 'tap';
 import { appendEvents, loadConfig, openDeliveryQueues, OUTCOME, readEvents, silentLogger, startDispatcher, type CloudEvent, type Db } from '@onramp/core';
-import { freshDatabase, freshPrefix, TEST_REDIS } from '@onramp/core/testing';
+import { freshDatabase, freshPrefix, TEST_REDIS, waitFor } from '@onramp/core/testing';
 import type { CommandContext, Io } from '../src/context.js';
 import { docsAdd } from '../src/docs-command.js';
 import { reindexCommand } from '../src/reindex-command.js';
@@ -43,13 +43,9 @@ async function token(groups: string[], options: { secret?: string; expiresIn?: s
     .sign(new TextEncoder().encode(options.secret ?? SECRET));
 }
 
-async function waitFor(db: Db, type: string, count: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if ((await readEvents(db, { type, limit: 1000 })).length >= count) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${count} ${type}`);
-}
+/** Waits until `count` events of `type` are in the log. */
+const outcomes = (db: Db, type: string, count: number) =>
+  waitFor(async () => (await readEvents(db, { type, limit: 1000 })).length >= count, 10_000, `${count} ${type}`);
 
 t.test('people and documents flow from the log to /search, filtered by the caller’s groups', async (t) => {
   const { db, url, drop } = await freshDatabase('searchflow');
@@ -90,12 +86,12 @@ t.test('people and documents flow from the log to /search, filtered by the calle
   await writeFile(join(docs, 'vpn.md'), '# VPN access\n\nInstall the WireGuard client to reach the staging cluster from home.\n');
   await writeFile(join(docs, 'hr', 'salaries.md'), '# Salary bands\n\nThe salary bands of every grade, confidential to HR.\n');
   await docsAdd(ctx, io, docs, ['eng-readers']);
-  await waitFor(db, OUTCOME.profileIndexed, 2);
-  await waitFor(db, OUTCOME.documentIndexed, 2);
+  await outcomes(db, OUTCOME.profileIndexed, 2);
+  await outcomes(db, OUTCOME.documentIndexed, 2);
   // The whole folder was published for eng-readers; the HR file again for hr-readers only, as its own event.
   const hrOnly = (await readEvents(db, { type: 'Document.Published', limit: 10 })).find((e) => e.subject?.endsWith('salaries.md'))!;
   await appendEvents(db, [{ ...hrOnly, id: 'salaries-v2', data: { ...(hrOnly.data as object), acl: ['hr-readers'] } }]);
-  await waitFor(db, OUTCOME.documentIndexed, 3);
+  await outcomes(db, OUTCOME.documentIndexed, 3);
 
   const eng = await token(['eng-readers']);
   const hr = await token(['hr-readers']);
@@ -112,7 +108,7 @@ t.test('people and documents flow from the log to /search, filtered by the calle
   t.same(r.body.hits.map((h) => h.title), ['Grace Hopper'], 'department filter');
 
   await appendEvents(db, [user('u1', 'SCIM.UserDeactivated', { active: false })]);
-  await waitFor(db, OUTCOME.profileRemoved, 1);
+  await outcomes(db, OUTCOME.profileRemoved, 1);
   r = await search({ query: 'Ada Lovelace compiler', filter: { kind: 'person' } }, eng);
   t.notOk(r.body.hits.some((h) => h.title === 'Ada Lovelace'), 'a deactivated person disappears');
 

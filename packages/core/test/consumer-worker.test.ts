@@ -16,8 +16,8 @@ import {
   silentLogger,
   type ConsumerHandler,
 } from '@onramp/core';
-import { TEST_REDIS, freshDatabase, freshPrefix } from '@onramp/core/testing';
-import { joiner, until } from './helpers.js';
+import { TEST_REDIS, freshDatabase, freshPrefix, waitFor } from '@onramp/core/testing';
+import { joiner } from './helpers.js';
 
 const FAST = { attempts: 3, backoff: { type: 'fixed', delay: 20 } };
 
@@ -52,7 +52,7 @@ t.test('handles an event once, records completion and outcome, and skips a re-ad
   });
   await s.worker.start();
   const seq = await s.deliver('once');
-  await until('completed', async () => (await s.completions()) === 1);
+  await waitFor(async () => (await s.completions()) === 1, undefined, 'completed');
   const sent = await readEvents(s.db, { type: OUTCOME.welcomeSent });
   t.equal(sent.length, 1);
   t.equal(sent[0]!.subject, 'user/once', 'the outcome carries the person as subject');
@@ -61,7 +61,7 @@ t.test('handles an event once, records completion and outcome, and skips a re-ad
   await s.queues.mailer.clean(0, 100, 'completed');
   await enqueueDeliveries(s.queues.mailer, [{ seq, type: 'SCIM.UserCreated' }], FAST);
   const job = await s.queues.mailer.getJob(`seq-${seq}`);
-  await until('re-added job done', async () => (await job!.getState()) === 'completed');
+  await waitFor(async () => (await job!.getState()) === 'completed', undefined, 're-added job done');
   t.equal((await s.queues.mailer.getJob(`seq-${seq}`))!.returnvalue, 'skipped');
   t.equal(calls, 1, 'the handler ran once');
 });
@@ -74,7 +74,7 @@ t.test('retries a failing handler with back-off, then completes', async (t) => {
   });
   await s.worker.start();
   await s.deliver('flaky');
-  await until('completed', async () => (await s.completions()) === 1);
+  await waitFor(async () => (await s.completions()) === 1, undefined, 'completed');
   t.equal(calls, 3);
   t.same(await listDeadLetters(s.db), []);
 });
@@ -87,7 +87,7 @@ t.test('a permanent error dead-letters at once, visible in the log and the list'
   }, OUTCOME.welcomeFailed);
   await s.worker.start();
   const seq = await s.deliver('bad');
-  await until('dead letter', async () => (await listDeadLetters(s.db)).length === 1);
+  await waitFor(async () => (await listDeadLetters(s.db)).length === 1, undefined, 'dead letter');
   t.equal(calls, 1, 'no retry');
   const [letter] = await listDeadLetters(s.db, 'mailer');
   t.match(letter, { seq, consumer: 'mailer', code: 'validation_error', attempts: 1, error: '422 invalid address' });
@@ -106,12 +106,12 @@ t.test('the last failed attempt dead-letters; a retry after the fix completes an
   });
   await s.worker.start();
   const seq = await s.deliver('exhausted');
-  await until('dead letter', async () => (await listDeadLetters(s.db)).length === 1);
+  await waitFor(async () => (await listDeadLetters(s.db)).length === 1, undefined, 'dead letter');
   t.equal(calls, 3, 'all attempts were used');
   t.equal((await listDeadLetters(s.db))[0]!.attempts, 3);
   broken = false;
   t.equal(await retryDeadLetters(s.db, s.queues, 'mailer', seq), 1);
-  await until('completed', async () => (await s.completions()) === 1);
+  await waitFor(async () => (await s.completions()) === 1, undefined, 'completed');
   t.same(await listDeadLetters(s.db), [], 'resolved');
 });
 
@@ -124,7 +124,7 @@ t.test('a provider-requested wait delays the job without spending an attempt', a
   });
   await s.worker.start();
   await s.deliver('limited');
-  await until('completed', async () => (await s.completions()) === 1);
+  await waitFor(async () => (await s.completions()) === 1, undefined, 'completed');
   t.same(attempts, [1, 1, 1], 'three tries, all on the first attempt');
 });
 
@@ -135,7 +135,7 @@ t.test('no job is taken before start()', async (t) => {
   await new Promise((resolve) => setTimeout(resolve, 400));
   t.equal(calls, 0, 'gate closed');
   await s.worker.start();
-  await until('completed', async () => (await s.completions()) === 1);
+  await waitFor(async () => (await s.completions()) === 1, undefined, 'completed');
   t.equal(calls, 1);
 });
 
@@ -152,10 +152,10 @@ t.test('SIGTERM lets the running job finish, then the process exits 0', async (t
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await until('child ready', async () => out.includes('ready'));
+  await waitFor(async () => out.includes('ready'), undefined, 'child ready');
   const [appended] = await appendEvents(db, [joiner('term')]);
   await enqueueDeliveries(queues.mailer, [{ seq: appended!.seq, type: 'SCIM.UserCreated' }], FAST);
-  await until('job started', async () => out.includes('started'));
+  await waitFor(async () => out.includes('started'), undefined, 'job started');
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'exit code 0');
   const done = await db.selectFrom('consumer_completions').selectAll().execute();
@@ -172,7 +172,7 @@ t.test('two deliveries of one event at once: one effect, one outcome in the log'
   await s.worker.start();
   const seq = await s.deliver('twice');
   await enqueueDeliveries(s.queues.mailer, [{ seq, type: 'SCIM.UserCreated', redelivery: 'replay-x' }], FAST);
-  await until('both jobs ran', async () => calls === 2 && (await s.completions()) === 1);
+  await waitFor(async () => calls === 2 && (await s.completions()) === 1, undefined, 'both jobs ran');
   await new Promise((resolve) => setTimeout(resolve, 200));
   t.equal((await readEvents(s.db, { type: OUTCOME.welcomeSent })).length, 1, 'the log tells it once');
 });
@@ -210,7 +210,7 @@ t.test('events of one person are handled one after the other, in seq order, what
     joiner('o1', 'user/other'),
   ]);
   await enqueueDeliveries(queues['gitbook-sync'], results.map((r, i) => ({ seq: r.seq, type: types[i]! })), FAST);
-  await until('all four done', async () => (await db.selectFrom('consumer_completions').selectAll().execute()).length === 4);
+  await waitFor(async () => (await db.selectFrom('consumer_completions').selectAll().execute()).length === 4, undefined, 'all four done');
   t.same(log.filter((line) => line.includes('user/same')), [
     'start user/same SCIM.UserCreated', 'end user/same SCIM.UserCreated',
     'start user/same SCIM.UserUpdated', 'end user/same SCIM.UserUpdated',

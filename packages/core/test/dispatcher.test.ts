@@ -9,8 +9,8 @@ import {
   startDispatcher,
   type StoredEvent,
 } from '@onramp/core';
-import { TEST_REDIS, freshDatabase, freshPrefix, startPrivateRedis } from '@onramp/core/testing';
-import { jobIds, joiner, until } from './helpers.js';
+import { TEST_REDIS, freshDatabase, freshPrefix, startPrivateRedis, waitFor } from '@onramp/core/testing';
+import { jobIds, joiner } from './helpers.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -41,7 +41,7 @@ t.test('every subscribed consumer gets one job per event, with the job id derive
   ]);
   await appendEvents(db, [{ ...joiner('o'), type: 'onramp.mail.WelcomeSent', source: 'onramp/mailer' }]);
   dispatcher.wake();
-  await until('outbox drained', async () => (await outboxSize(db)) === 0);
+  await waitFor(async () => (await outboxSize(db)) === 0, undefined, 'outbox drained');
   t.same(await jobIds(TEST_REDIS, prefix, 'mailer'), [`seq-${created!.seq}`]);
   t.same(await jobIds(TEST_REDIS, prefix, 'gitbook-sync'), [`seq-${created!.seq}`]);
   t.same(await jobIds(TEST_REDIS, prefix, 'indexer'), [`seq-${created!.seq}`, `seq-${doc!.seq}`].sort());
@@ -66,7 +66,7 @@ t.test('an event appended while Redis is down is dispatched once Redis is back',
   await new Promise((resolve) => setTimeout(resolve, 500));
   t.equal(await outboxSize(db), 1, 'the event waits in the outbox while Redis is down');
   await redis.restart();
-  await until('outbox drained after Redis came back', async () => (await outboxSize(db)) === 0, 20_000);
+  await waitFor(async () => (await outboxSize(db)) === 0, 20_000, 'outbox drained after Redis came back');
   for (const consumer of ['mailer', 'gitbook-sync', 'indexer'] as const) {
     t.same(await jobIds(redis.url, prefix, consumer), [`seq-${result!.seq}`], `${consumer} has the job once`);
   }
@@ -83,7 +83,7 @@ t.test('a process killed between append and enqueue: dispatched after restart, o
   t.equal(await runToDeath('append-then-die.mjs', [url, 'k1']), 'SIGKILL');
   t.equal(await outboxSize(db), 1, 'appended, not yet enqueued');
   const dispatcher = startDispatcher(db, queues, silentLogger);
-  await until('outbox drained', async () => (await outboxSize(db)) === 0);
+  await waitFor(async () => (await outboxSize(db)) === 0, undefined, 'outbox drained');
   await dispatcher.close();
   t.equal((await jobIds(TEST_REDIS, prefix, 'mailer')).length, 1);
 });
@@ -101,7 +101,7 @@ t.test('a process killed between enqueue and outbox delete does not duplicate jo
   t.equal(await outboxSize(db), 2, 'the outbox still holds both');
   t.equal((await jobIds(TEST_REDIS, prefix, 'indexer')).length, 2, 'jobs were added before the crash');
   const dispatcher = startDispatcher(db, queues, silentLogger);
-  await until('outbox drained', async () => (await outboxSize(db)) === 0);
+  await waitFor(async () => (await outboxSize(db)) === 0, undefined, 'outbox drained');
   await dispatcher.close();
   for (const consumer of ['mailer', 'gitbook-sync', 'indexer'] as const) {
     t.equal((await jobIds(TEST_REDIS, prefix, consumer)).length, 2, `${consumer}: still one job per event`);
@@ -128,7 +128,7 @@ t.test('several dispatchers at once dispatch each event exactly once', async (t)
     await appendEvents(db, Array.from({ length: 10 }, (_, i) => joiner(`m${batch}-${i}`)));
     running[batch % 3]!.dispatcher.wake();
   }
-  await until('outbox drained', async () => (await outboxSize(db)) === 0);
+  await waitFor(async () => (await outboxSize(db)) === 0, undefined, 'outbox drained');
   t.equal(dispatched, 300, 'each event was handed to the queues by one dispatcher, once');
   t.equal((await jobIds(TEST_REDIS, prefix, 'mailer')).length, 300);
 });
@@ -155,7 +155,7 @@ t.test('events of one subject reach a consumer in seq order', async (t) => {
     await queues.close();
     await drop();
   });
-  await until('all handled', async () => seen.length === 12);
+  await waitFor(async () => seen.length === 12, undefined, 'all handled');
   for (const subject of ['user/p', 'user/q', 'user/r']) {
     const seqs = seen.filter((e) => e.subject === subject).map((e) => e.seq);
     t.same(seqs, [...seqs].sort((a, b) => a - b), `${subject} in seq order`);

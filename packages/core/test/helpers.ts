@@ -17,16 +17,6 @@ export const joiner = (id: string, subject = `user/${id}`): CloudEvent => ({
   extensions: {},
 });
 
-export async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /** Job ids in a consumer's queue, whatever their state. */
 export async function jobIds(redisUrl: string, prefix: string, consumer: Consumer): Promise<string[]> {
   const url = new URL(redisUrl);
