@@ -10,7 +10,7 @@ import { acquireSearch } from './search-runtime.js';
 
 type Component = (ctx: CommandContext, io: Io) => Promise<Closer>;
 
-/** Every component `start` can run, in start order. Workers join this list as they are built. */
+/** Every component `start` can run, in start order. */
 export const COMPONENTS: Record<string, Component> = {
   ingest: async (ctx, io) => {
     const tokens = await resolveTokens(ctx.config, io.out);

@@ -1,13 +1,8 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { redisOptions } from './redis.js';
 import { CONSUMERS, DELIVERY_OPTIONS, deliveryJobId, type Consumer, type DeliveryJob } from './consumers.js';
 
-export type DeliveryQueues = Record<Consumer, Queue<DeliveryJob>> & {
-  /** Resolves when Redis answers a PING. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-};
+export type DeliveryQueues = Record<Consumer, Queue<DeliveryJob>> & { close(): Promise<void> };
 
 export function openDeliveryQueues(redisUrl: string, prefix: string): DeliveryQueues {
   const connection = redisOptions(redisUrl, 'producer');
@@ -22,11 +17,6 @@ export function openDeliveryQueues(redisUrl: string, prefix: string): DeliveryQu
   ) as Record<Consumer, Queue<DeliveryJob>>;
   return {
     ...queues,
-    async ping() {
-      // BullMQ types its client as an adapter interface; with the ioredis adapter it is an ioredis client.
-      const client = (await queues.mailer.client) as unknown as Redis;
-      await client.ping();
-    },
     async close() {
       // Closing a queue whose connection is still being set up rejects that setup unhandled; wait first.
       await Promise.all(CONSUMERS.map((consumer) => queues[consumer].waitUntilReady().catch(() => undefined)));
