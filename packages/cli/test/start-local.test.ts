@@ -8,23 +8,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { Redis } from 'ioredis';
 import { freshDatabase, joinerEvent, TEST_REDIS, waitFor } from '@onramp/core/testing';
 import { toStructured } from '@onramp/core';
 
 const BIN = fileURLToPath(new URL('../../../bin/onramp.js', import.meta.url));
-// `start` uses the default queue prefix, so it gets a Redis database of its own, emptied first:
-// job ids restart with the fresh log's sequence numbers.
-const REDIS_DB = 13;
 
 t.test('npm start with no keys: sample joiner → .eml file + dry-run GitBook record, both in events list', async (t) => {
   const { url, drop } = await freshDatabase('start');
   const home = await mkdtemp(join(tmpdir(), 'onramp-start-'));
-  const redisUrl = `${TEST_REDIS.replace(/\/\d*$/, '')}/${REDIS_DB}`;
-  const redis = new Redis(redisUrl);
-  await redis.flushdb();
-  await redis.quit();
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, REDIS_URL: redisUrl, ONRAMP_HOME: home, INGEST_PORT: '0', SEARCH_PORT: '0', SEARCH_AUTH: 'disabled', LOG_LEVEL: 'warn' };
+  // The default queue prefix is safe to share: queues carry the fresh log's own identity.
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, REDIS_URL: TEST_REDIS, ONRAMP_HOME: home, INGEST_PORT: '0', SEARCH_PORT: '0', SEARCH_AUTH: 'disabled', LOG_LEVEL: 'warn' };
   for (const name of ['RESEND_API_KEY', 'GITBOOK_SCIM_URL', 'GITBOOK_SCIM_TOKEN', 'INGEST_TOKEN', 'ADMIN_TOKEN', 'NODE_ENV']) delete env[name];
   const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   t.teardown(async () => {
