@@ -1,10 +1,8 @@
 // `onramp start [--only a,b]`: the services in one process, each closed in turn on SIGTERM.
 import { closeAll, closeOnSignal, openDeliveryQueues, resolveTokens, startDispatcher, type Closer } from '@onramp/core';
-import { startGitbookSync } from '@onramp/gitbook-sync';
-import { startIndexer } from '@onramp/indexer';
 import { startIngest } from '@onramp/ingest';
-import { startMailer } from '@onramp/mailer';
 import { startSearchApi } from '@onramp/search-api';
+import { CONSUMER_MODULES, registerModules } from './consumer-modules.js';
 import type { CommandContext, Io } from './context.js';
 import { acquireSearch } from './search-runtime.js';
 
@@ -30,27 +28,16 @@ export const COMPONENTS: Record<string, Component> = {
       await queues.close();
     };
   },
-  mailer: async (ctx, io) => {
-    const mailer = await startMailer(ctx.config, ctx);
-    io.out(`mailer sending through ${mailer.sender.provider === 'resend' ? 'Resend' : `local capture (${ctx.config.home}/mail)`}`);
-    return () => mailer.close();
-  },
-  'gitbook-sync': async (ctx, io) => {
-    const sync = await startGitbookSync(ctx.config, ctx);
-    io.out(`gitbook-sync ${sync.dryRun ? 'in dry run (GITBOOK_SCIM_URL unset)' : 'provisioning through SCIM'}`);
-    return () => sync.close();
-  },
-  indexer: async (ctx) => {
-    const { search, release } = await acquireSearch(ctx);
-    const indexer = await startIndexer(ctx.config, { ...ctx, search }).catch(async (error: unknown) => {
-      await release();
-      throw error;
-    });
-    return async () => {
-      await indexer.close();
-      await release();
-    };
-  },
+  ...Object.fromEntries(
+    CONSUMER_MODULES.map((module): [string, Component] => [
+      module.name,
+      async (ctx, io) => {
+        const running = await module.start(ctx.config, { ...ctx, acquireSearch: () => acquireSearch(ctx) });
+        io.out(module.describe(ctx.config));
+        return () => running.close();
+      },
+    ]),
+  ),
   'search-api': async (ctx, io) => {
     const { search, release } = await acquireSearch(ctx);
     const api = await startSearchApi(ctx.config, { logger: ctx.logger, search }).catch(async (error: unknown) => {
@@ -81,6 +68,8 @@ export async function startCommand(ctx: CommandContext, io: Io, only: string | u
   const close = closeAll(closers, ctx.logger);
   closeOnSignal(close, ctx.logger);
   try {
+    // Every consumer's subscription is recorded before the first event can arrive: none is missed.
+    await registerModules(ctx.db);
     for (const name of names) closers.push(await COMPONENTS[name]!(ctx, io));
   } catch (error) {
     await close();

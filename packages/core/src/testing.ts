@@ -12,6 +12,7 @@ import type { Logger } from './logger.js';
 import { DELIVERY_OPTIONS } from './queue/consumers.js';
 import { openDeliveryQueues } from './queue/delivery-queues.js';
 import { startDispatcher } from './queue/dispatcher.js';
+import { registerSubscriptions } from './queue/subscriptions.js';
 
 export const TEST_MYSQL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 export const TEST_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -136,11 +137,30 @@ export function eventBridgeJoiner(n: number | string, department: string | null 
   return toStructured({ ...event, extensions: { ...event.extensions, aliyunaccountid: '1234567890', aliyuneventbusname: 'default' } });
 }
 
-/** The dispatcher and delivery queues of a test, with short back-offs so that retries happen within it. */
-export function startTestDelivery(db: Db, redisUrl: string, prefix: string, logger: Logger) {
+/** The three consumers onramp ships and what they take, for tests that run no consumer module. */
+export const TEST_SUBSCRIPTIONS: Record<string, string[]> = {
+  mailer: ['SCIM.UserCreated'],
+  'gitbook-sync': ['SCIM.UserCreated', 'SCIM.UserUpdated', 'SCIM.UserDeactivated', 'SCIM.UserDeleted'],
+  indexer: ['SCIM.UserCreated', 'SCIM.UserUpdated', 'SCIM.UserDeactivated', 'SCIM.UserDeleted', 'Document.Published'],
+};
+
+/** Registers the shipped consumers' subscriptions, so that they take every event appended from now on. */
+export async function registerTestConsumers(db: Db, consumers: Record<string, string[]> = TEST_SUBSCRIPTIONS): Promise<void> {
+  for (const [consumer, types] of Object.entries(consumers)) await registerSubscriptions(db, consumer, types);
+}
+
+/** Job options with short back-offs, so that retries happen within a test. */
+export const TEST_JOB_OPTIONS = { ...DELIVERY_OPTIONS, backoff: { type: 'fixed', delay: 200 } };
+
+/**
+ * The dispatcher and delivery queues of a test. The shipped consumers are registered first, so that
+ * events the test appends before its consumers start are theirs.
+ */
+export async function startTestDelivery(db: Db, redisUrl: string, prefix: string, logger: Logger) {
+  await registerTestConsumers(db);
   const queues = openDeliveryQueues(redisUrl, prefix);
-  const jobOptions = { ...DELIVERY_OPTIONS, backoff: { type: 'fixed', delay: 200 } };
-  const dispatcher = startDispatcher(db, queues, logger, { pollMs: 50, jobOptions });
+  const jobOptions = TEST_JOB_OPTIONS;
+  const dispatcher = startDispatcher(db, queues, logger, { pollMs: 50, jobOptions, restoreEveryMs: 500, restoreGraceMs: 1000 });
   return {
     queues,
     dispatcher,

@@ -33,6 +33,9 @@ export interface GitbookSyncDeps {
 
 const COMPONENT = 'gitbook-sync';
 
+/** The whole lifecycle: joiners, movers, leavers. */
+export const GITBOOK_SUBSCRIBES = [LIFECYCLE.userCreated, LIFECYCLE.userUpdated, LIFECYCLE.userDeactivated, LIFECYCLE.userDeleted] as const;
+
 /** The person's SCIM data in the latest earlier joiner/mover event of the same subject. */
 async function previousState(db: Db, event: StoredEvent): Promise<ScimUserData | undefined> {
   if (event.subject === undefined) return undefined;

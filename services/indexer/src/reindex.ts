@@ -3,10 +3,11 @@
 // events that arrived meanwhile, and swaps the new index in. Queries keep hitting the old index until
 // the swap, which is one step, so none fails.
 import { randomUUID } from 'node:crypto';
-import { appendEvents, lastSeq, OUTCOME, onrampSource, readEvents, SUBSCRIPTIONS, type Db, type Logger } from '@onramp/core';
+import { appendEvents, lastSeq, OUTCOME, onrampSource, readEvents, type Db, type Logger } from '@onramp/core';
 import { searchableText, type Embedder, type IndexDraft, type SearchRuntime } from '@onramp/search';
 import { applyEffect, embedDrafts } from './apply-effect.js';
 import { indexEffect } from './index-effect.js';
+import { INDEXER_SUBSCRIBES } from './indexer-consumer.js';
 
 export interface ReindexDeps {
   db: Db;
@@ -28,7 +29,7 @@ export interface ReindexResult {
   seq: number;
 }
 
-const INDEXER_TYPES = new Set(SUBSCRIPTIONS.indexer);
+const INDEXER_TYPES = new Set<string>(INDEXER_SUBSCRIBES);
 const EMBED_BATCH = 256;
 
 async function* indexerEvents(db: Db, after: number, upTo: number, pageSize: number) {

@@ -20,6 +20,9 @@ export interface MailerDeps {
   concurrency?: number;
 }
 
+/** What the mailer takes: joiners only. */
+export const MAILER_SUBSCRIBES = [LIFECYCLE.userCreated] as const;
+
 /** The most emails per second the request rate allows: full batches at the configured rate. */
 export const MAX_BATCH = 100;
 

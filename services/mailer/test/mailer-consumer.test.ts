@@ -23,7 +23,7 @@ async function setup(t: Test, server: Parameters<typeof startResendServer>[0] = 
     MAIL_RATE_PER_SECOND: '20',
   });
   const mailer = await startMailer(config, { db, logger: silentLogger, queuePrefix: prefix, lingerMs: 10 });
-  const delivery = startTestDelivery(db, TEST_REDIS, prefix, silentLogger);
+  const delivery = await startTestDelivery(db, TEST_REDIS, prefix, silentLogger);
   t.teardown(async () => {
     await mailer.close();
     await delivery.close();
@@ -57,10 +57,10 @@ t.test('a replay sends nothing again; replay --force sends again with a new key'
   const { db, resend, delivery, outcomes } = await setup(t);
   await appendEvents(db, [joinerEvent(3)]);
   await waitFor(async () => (await outcomes('onramp.mail.WelcomeSent')).length === 1);
-  await replayRange(db, delivery.queues, { consumer: 'mailer' });
+  await replayRange(db, { consumer: 'mailer' });
   await new Promise((resolve) => setTimeout(resolve, 500));
   t.equal(resend.emails.length, 1, 'replay: no second email');
-  await replayRange(db, delivery.queues, { consumer: 'mailer', force: true });
+  await replayRange(db, { consumer: 'mailer', force: true });
   const sent = await waitFor(async () => {
     const all = await outcomes('onramp.mail.WelcomeSent');
     return all.length === 2 ? all : undefined;

@@ -25,6 +25,18 @@ export interface Database {
   log_identity: { id: string };
   outbox: { seq: number };
   consumer_completions: { consumer: string; seq: number; completed_at: Generated<Date> };
+  subscriptions: { consumer: string; type: string; start_seq: number | null; registered_at: Generated<Date> };
+  deliveries: {
+    consumer: string;
+    seq: number;
+    subject_key: Buffer | null;
+    state: 'waiting' | 'ready';
+    queued_at: Date | null;
+    enqueues: Generated<number>;
+    redelivery: string | null;
+    forced: Generated<number>;
+    created_at: Generated<Date>;
+  };
   dead_letters: {
     consumer: string;
     seq: number;

@@ -1,0 +1,135 @@
+// Delivery rows: one per (consumer, seq) still to be handled. Rows of one subject form a line: the
+// first is `ready` (it has, or is about to get, a queue job), the rest `waiting`. Whoever finishes the
+// ready one (completion or dead letter) makes the next one ready in the same transaction. Events without
+// a subject are ready at once. These transactions run at READ COMMITTED and lock the subject's rows, so
+// that a relay adding a row and a worker finishing the one before it always see each other.
+import { createHash } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../log/database.js';
+
+export interface NewDelivery {
+  consumer: string;
+  seq: number;
+  subject: string | undefined | null;
+  redelivery?: string;
+  forced?: boolean;
+}
+
+/** A delivery that has to be (or is) in its consumer's queue. */
+export interface ReadyDelivery {
+  consumer: string;
+  seq: number;
+  type: string;
+  enqueues: number;
+  redelivery: string | null;
+  forced: boolean;
+}
+
+type Trx = Transaction<Database>;
+
+export function subjectKey(subject: string | undefined | null): Buffer | null {
+  return subject === undefined || subject === null ? null : createHash('sha1').update(subject, 'utf8').digest();
+}
+
+const lineOf = (consumer: string, key: Buffer) => `${consumer}\u0000${key.toString('hex')}`;
+
+/** The (consumer, subject) lines among `keys` that already have a row not yet finished; locks those rows. */
+async function busyLines(trx: Trx, keys: { consumer: string; key: Buffer }[]): Promise<Set<string>> {
+  const busy = new Set<string>();
+  const byConsumer = new Map<string, Buffer[]>();
+  for (const { consumer, key } of keys) byConsumer.set(consumer, [...(byConsumer.get(consumer) ?? []), key]);
+  for (const [consumer, subjectKeys] of byConsumer) {
+    for (let i = 0; i < subjectKeys.length; i += 500) {
+      const rows = await trx
+        .selectFrom('deliveries')
+        .select('subject_key')
+        .where('consumer', '=', consumer)
+        .where('subject_key', 'in', subjectKeys.slice(i, i + 500))
+        .forUpdate()
+        .execute();
+      for (const row of rows) if (row.subject_key !== null) busy.add(lineOf(consumer, row.subject_key));
+    }
+  }
+  return busy;
+}
+
+/**
+ * Adds delivery rows in seq order (a row that exists is left alone). Returns the ones that are ready:
+ * the first of their subject's line. With `queuedNow`, ready rows are marked queued: the caller adds
+ * their jobs before it commits.
+ */
+export async function addDeliveries(
+  trx: Trx,
+  deliveries: NewDelivery[],
+  options: { queuedNow: boolean; mayExist: boolean },
+): Promise<NewDelivery[]> {
+  if (deliveries.length === 0) return [];
+  const keyed = deliveries.map((d) => ({ ...d, key: subjectKey(d.subject) }));
+  const busy = await busyLines(trx, keyed.flatMap((d) => (d.key === null ? [] : [{ consumer: d.consumer, key: d.key }])));
+  const existing = new Set<string>();
+  // The relay adds rows for events just out of the outbox, which cannot have any yet.
+  for (const consumer of options.mayExist ? new Set(keyed.map((d) => d.consumer)) : []) {
+    const seqs = keyed.filter((d) => d.consumer === consumer).map((d) => d.seq);
+    for (let i = 0; i < seqs.length; i += 1000) {
+      const rows = await trx.selectFrom('deliveries').select('seq').where('consumer', '=', consumer).where('seq', 'in', seqs.slice(i, i + 1000)).execute();
+      for (const row of rows) existing.add(`${consumer}\u0000${Number(row.seq)}`);
+    }
+  }
+  const ready: NewDelivery[] = [];
+  const rows = [];
+  for (const d of keyed.sort((a, b) => a.seq - b.seq)) {
+    if (existing.has(`${d.consumer}\u0000${d.seq}`)) continue;
+    existing.add(`${d.consumer}\u0000${d.seq}`);
+    const line = d.key === null ? undefined : lineOf(d.consumer, d.key);
+    const isReady = line === undefined || !busy.has(line);
+    if (line !== undefined) busy.add(line);
+    if (isReady) ready.push(d);
+    rows.push({
+      consumer: d.consumer,
+      seq: d.seq,
+      subject_key: d.key,
+      state: isReady ? ('ready' as const) : ('waiting' as const),
+      queued_at: isReady && options.queuedNow ? new Date() : null,
+      enqueues: isReady && options.queuedNow ? 1 : 0,
+      redelivery: d.redelivery ?? null,
+      forced: d.forced === true ? 1 : 0,
+    });
+  }
+  for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('deliveries').values(rows.slice(i, i + 1000)).execute();
+  return ready;
+}
+
+/**
+ * Removes (consumer, seq)'s row and, when its subject's line has no ready row left, makes the next one
+ * ready and queued. Returns that next delivery, for the caller to enqueue after the commit.
+ */
+export async function finishDelivery(trx: Trx, consumer: string, seq: number, subject: string | undefined): Promise<ReadyDelivery | undefined> {
+  await trx.deleteFrom('deliveries').where('consumer', '=', consumer).where('seq', '=', seq).execute();
+  const key = subjectKey(subject);
+  if (key === null) return undefined;
+  const line = await trx
+    .selectFrom('deliveries as d')
+    .innerJoin('events as e', 'e.seq', 'd.seq')
+    .select(['d.seq', 'd.state', 'd.enqueues', 'd.redelivery', 'd.forced', 'e.type'])
+    .where('d.consumer', '=', consumer)
+    .where('d.subject_key', '=', key)
+    .orderBy('d.seq')
+    .forUpdate()
+    .execute();
+  const next = line[0];
+  if (next === undefined || line.some((row) => row.state === 'ready')) return undefined;
+  await trx
+    .updateTable('deliveries')
+    .set({ state: 'ready', queued_at: new Date(), enqueues: sql`enqueues + 1` })
+    .where('consumer', '=', consumer)
+    .where('seq', '=', next.seq)
+    .execute();
+  return {
+    consumer,
+    seq: Number(next.seq),
+    type: next.type,
+    enqueues: next.enqueues + 1,
+    redelivery: next.redelivery,
+    forced: next.forced === 1,
+  };
+}
