@@ -2,7 +2,7 @@
 // test files can run side by side against the one MariaDB and Redis of the machine.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { openDatabase, type Db } from './log/database.js';
@@ -169,4 +169,53 @@ export async function startTestDelivery(db: Db, redisUrl: string, prefix: string
       await queues.close();
     },
   };
+}
+
+export interface OutageProxy {
+  /** A DATABASE_URL that reaches the database through the proxy. */
+  url: string;
+  /** Drops every connection and refuses new ones, as a database that went down does. */
+  down(): Promise<void>;
+  up(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP proxy in front of the test MariaDB, to take "the database" down and up again without touching
+ * the server other tests share. `databaseUrl` is the database's URL as the tests know it.
+ */
+export async function startOutageProxy(databaseUrl: string): Promise<OutageProxy> {
+  const target = new URL(databaseUrl);
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  let port = 0;
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const upstream = connect(Number(target.port || 3306), target.hostname);
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          socket.on('error', () => socket.destroy());
+        }
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.address() as { port: number }).port;
+        resolve();
+      });
+    });
+  const down = async () => {
+    const closing = server;
+    server = undefined;
+    for (const socket of sockets) socket.destroy();
+    if (closing !== undefined) await new Promise((resolve) => closing.close(resolve));
+  };
+  await listen();
+  const url = new URL(databaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return { url: url.href, down, up: () => (server === undefined ? listen() : Promise.resolve()), close: down };
 }
