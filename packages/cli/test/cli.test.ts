@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { Queue } from 'bullmq';
 import { OUTCOME, appendEvents, deliveryPrefix, readEvents, recordDeadLetter, type CloudEvent } from '@onramp/core';
-import { TEST_REDIS, freshDatabase, freshPrefix } from '@onramp/core/testing';
+import { TEST_REDIS, freshDatabase, freshPrefix, registerTestConsumers } from '@onramp/core/testing';
 import { main, type Io } from '@onramp/cli';
 
 const bin = fileURLToPath(new URL('../../../bin/onramp.js', import.meta.url));
@@ -51,8 +51,12 @@ t.test('events list prints the log in order, with filters, as text or JSON lines
   t.match(JSON.parse(json.lines[0]!), { seq: 3, event: { id: 'c', type: 'SCIM.UserUpdated' } });
 });
 
-t.test('replay --dry-run changes nothing; replay queues the range and says so', async (t) => {
+t.test('replay --dry-run changes nothing; replay schedules the range and says so', async (t) => {
   const s = await withEnv(t);
+  const unregistered = capture();
+  t.equal(await main(['replay', '--consumer', 'mailer'], unregistered), 1, 'a consumer that never ran here');
+  t.match(unregistered.errors[0], /no consumer "mailer" is registered/);
+  await registerTestConsumers(s.db);
   await appendEvents(s.db, [joiner('a'), joiner('b'), joiner('c')]);
   const queue = new Queue('mailer', { prefix: s.prefix, connection: { host: '127.0.0.1', port: 6379 } });
   t.teardown(() => queue.close());
@@ -62,8 +66,9 @@ t.test('replay --dry-run changes nothing; replay queues the range and says so', 
   t.equal(await queue.count(), 0);
   const real = capture();
   t.equal(await main(['replay', '--consumer', 'mailer', '--from-seq', '2'], real), 0);
-  t.match(real.lines[0], /queued 2 of 2 event\(s\) for mailer/);
-  t.equal(await queue.count(), 2);
+  t.match(real.lines[0], /scheduled 2 of 2 event\(s\) for mailer/);
+  const rows = await s.db.selectFrom('deliveries').select(['consumer', 'seq']).where('redelivery', 'is not', null).execute();
+  t.same(rows.map((r) => [r.consumer, Number(r.seq)]), [['mailer', 2], ['mailer', 3]], 'one delivery row each, for the relay to queue');
   t.equal((await readEvents(s.db, { type: OUTCOME.replayCompleted })).length, 1, 'the replay is in the log');
 });
 
@@ -107,7 +112,7 @@ t.test('onramp start: an event posted over HTTP lands in the log and in each con
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   t.teardown(() => void child.kill('SIGKILL'));
-  for (let i = 0; i < 200 && !/listening on (\S+)/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 600 && !/listening on (\S+)/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
   const url = /listening on (\S+)/.exec(out)![1];
   const token = /INGEST_TOKEN=(\S+)/.exec(out)![1];
   t.ok(token, 'a token was generated and printed once');

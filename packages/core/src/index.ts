@@ -14,6 +14,7 @@ export * from './queue/relay.js';
 export * from './queue/restore-lost-jobs.js';
 export * from './queue/consumer-status.js';
 export * from './log/database-errors.js';
+export * from './log/checkpoints.js';
 export * from './queue/redis.js';
 export * from './queue/delivery-queues.js';
 export { startDispatcher, type Dispatcher, type DispatcherOptions } from './queue/dispatcher.js';

@@ -25,6 +25,7 @@ export interface Database {
   log_identity: { id: string };
   outbox: { seq: number };
   consumer_completions: { consumer: string; seq: number; completed_at: Generated<Date> };
+  projection_checkpoints: { projection: string; generation: string; seq: number; updated_at: Generated<Date> };
   subscriptions: { consumer: string; type: string; start_seq: number | null; registered_at: Generated<Date> };
   deliveries: {
     consumer: string;

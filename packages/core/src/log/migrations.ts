@@ -129,4 +129,20 @@ export const migrations: Record<string, Migration> = {
       await sql`DROP TABLE IF EXISTS subscriptions`.execute(db);
     },
   },
+  '0004_projection_checkpoints': {
+    // A projection's checkpoint: the generation (index) it serves and the seq up to which that generation
+    // holds the whole log. `reindex` writes it when it swaps a new generation in.
+    async up(db: AnyDb) {
+      await sql`
+        CREATE TABLE projection_checkpoints (
+          projection VARCHAR(64) NOT NULL PRIMARY KEY,
+          generation VARCHAR(255) NOT NULL,
+          seq BIGINT UNSIGNED NOT NULL,
+          updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)
+        ) ENGINE=InnoDB`.execute(db);
+    },
+    async down(db: AnyDb) {
+      await sql`DROP TABLE IF EXISTS projection_checkpoints`.execute(db);
+    },
+  },
 };

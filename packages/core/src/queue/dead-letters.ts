@@ -33,6 +33,6 @@ export async function retryDeadLetters(db: Db, consumer: Consumer, seq?: number)
   const letters = (await listDeadLetters(db, consumer)).filter((l) => seq === undefined || l.seq === seq);
   const redelivery = `retry-${Date.now().toString(36)}`;
   const rows = letters.map((l) => ({ consumer, seq: l.seq, subject: l.subject, redelivery }));
-  await db.transaction().setIsolationLevel('read committed').execute((trx) => addDeliveries(trx, rows, { queuedNow: false, mayExist: true }));
+  await db.transaction().setIsolationLevel('read committed').execute((trx) => addDeliveries(trx, rows, { queuedNow: false }));
   return letters.length;
 }

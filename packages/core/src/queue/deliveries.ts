@@ -61,14 +61,14 @@ async function busyLines(trx: Trx, keys: { consumer: string; key: Buffer }[]): P
 export async function addDeliveries(
   trx: Trx,
   deliveries: NewDelivery[],
-  options: { queuedNow: boolean; mayExist: boolean },
+  options: { queuedNow: boolean },
 ): Promise<NewDelivery[]> {
   if (deliveries.length === 0) return [];
   const keyed = deliveries.map((d) => ({ ...d, key: subjectKey(d.subject) }));
   const busy = await busyLines(trx, keyed.flatMap((d) => (d.key === null ? [] : [{ consumer: d.consumer, key: d.key }])));
   const existing = new Set<string>();
-  // The relay adds rows for events just out of the outbox, which cannot have any yet.
-  for (const consumer of options.mayExist ? new Set(keyed.map((d) => d.consumer)) : []) {
+  // A replay may have written a row for an event still in the outbox: that row is the delivery.
+  for (const consumer of new Set(keyed.map((d) => d.consumer))) {
     const seqs = keyed.filter((d) => d.consumer === consumer).map((d) => d.seq);
     for (let i = 0; i < seqs.length; i += 1000) {
       const rows = await trx.selectFrom('deliveries').select('seq').where('consumer', '=', consumer).where('seq', 'in', seqs.slice(i, i + 1000)).execute();

@@ -49,7 +49,7 @@ async function expandOutbox(conn: Kysely<Database>, queues: DeliveryQueues, batc
         .filter((s) => s.startSeq !== null && Number(e.seq) > s.startSeq)
         .map((s) => ({ consumer: s.consumer, seq: Number(e.seq), subject: e.subject })),
     );
-    const ready = await addDeliveries(trx, wanted, { queuedNow: true, mayExist: false });
+    const ready = await addDeliveries(trx, wanted, { queuedNow: true });
     await enqueueByConsumer(
       queues,
       ready.map((d) => ({ consumer: d.consumer, seq: d.seq, type: typeOf.get(d.seq)!, enqueues: 1, redelivery: null, forced: false })),

@@ -105,7 +105,7 @@ export async function replayRange(
       redelivery: replayId,
       forced: request.force === true,
     }));
-    await db.transaction().setIsolationLevel('read committed').execute((trx) => addDeliveries(trx, rows, { queuedNow: false, mayExist: true }));
+    await db.transaction().setIsolationLevel('read committed').execute((trx) => addDeliveries(trx, rows, { queuedNow: false }));
     summary.enqueued += page.length;
     onProgress(summary.enqueued, counts.matched);
   }
