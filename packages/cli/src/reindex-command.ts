@@ -20,6 +20,7 @@ export async function reindexCommand(ctx: CommandContext, io: Io): Promise<Reind
       db: ctx.db,
       search,
       logger: ctx.logger,
+      docsRoots: ctx.config.docsRoots,
       onProgress: (done, total) => {
         if (!started) bar?.start(total, 0);
         started = true;

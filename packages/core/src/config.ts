@@ -1,6 +1,9 @@
 // The one place that reads process.env: every variable is parsed and checked once, at start,
 // into a typed object; anything wrong stops the process with the variable named.
+import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
+import type { DocsRoots } from './events/document-location.js';
+import { IDAAS_SOURCE } from './events/event-types.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -12,7 +15,13 @@ export interface Config {
   /** BullMQ key prefix: several onramp installations can share one Redis. */
   queuePrefix: string;
   home: string;
-  ingest: { port: number; host: string; token: string | undefined; maxBodyBytes: number };
+  ingest: {
+    port: number; host: string; token: string | undefined; maxBodyBytes: number;
+    /** Sources POST /events accepts lifecycle events from. */
+    allowedSources: string[];
+  };
+  /** Where documents may be read from (DOCS_ROOTS). */
+  docsRoots: DocsRoots;
   adminToken: string | undefined;
   mail: {
     resendApiKey: string | undefined;
@@ -53,7 +62,7 @@ export interface Config {
 /** Every variable onramp reads, for docs and for checking deployment files against the code. */
 export const CONFIG_VARIABLES = [
   'NODE_ENV', 'LOG_LEVEL', 'DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'ONRAMP_HOME',
-  'INGEST_PORT', 'INGEST_HOST', 'INGEST_TOKEN', 'INGEST_MAX_BODY_BYTES', 'ADMIN_TOKEN',
+  'INGEST_PORT', 'INGEST_HOST', 'INGEST_TOKEN', 'INGEST_MAX_BODY_BYTES', 'ADMIN_TOKEN', 'INGEST_ALLOWED_SOURCES', 'DOCS_ROOTS',
   'RESEND_API_KEY', 'RESEND_BASE_URL', 'MAIL_FROM', 'MAIL_SUBJECT', 'MAIL_DOCS_URL', 'MAIL_RATE_PER_SECOND',
   'GITBOOK_SCIM_URL', 'GITBOOK_SCIM_TOKEN',
   'SEARCH_PORT', 'SEARCH_HOST', 'SEARCH_BACKEND', 'OPENSEARCH_URL', 'OPENSEARCH_INDEX', 'EMBEDDING_PROVIDER',
@@ -118,9 +127,39 @@ class Reader {
     return value;
   }
 
+  list(name: string, fallback: string[]): string[] {
+    const raw = this.string(name);
+    return raw === undefined ? fallback : raw.split(',').map((item) => item.trim()).filter(Boolean);
+  }
+
   require(name: string, value: string | undefined, when: string): void {
     if (value === undefined) this.problems.push(`${name} is required when ${when}`);
   }
+}
+
+/** INGEST_ALLOWED_SOURCES: never onramp's own, which no door accepts. */
+function allowedSources(read: Reader): string[] {
+  const sources = read.list('INGEST_ALLOWED_SOURCES', [IDAAS_SOURCE]);
+  for (const source of sources) {
+    if (source.toLowerCase().startsWith('onramp/')) read.problems.push(`INGEST_ALLOWED_SOURCES must not name onramp's own sources, got "${source}"`);
+  }
+  return sources;
+}
+
+/** DOCS_ROOTS: absolute folders and `oss://bucket` entries. */
+function docsRoots(read: Reader, home: string): DocsRoots {
+  // The current folder is a default root only where it can be one: never the file system's root.
+  const fallback = [resolve(home, 'docs'), ...(process.cwd() === '/' ? [] : [process.cwd()])];
+  const paths: string[] = [];
+  const buckets: string[] = [];
+  for (const entry of read.list('DOCS_ROOTS', fallback)) {
+    const bucket = /^oss:\/\/([a-z0-9][a-z0-9-]{1,61}[a-z0-9])\/?$/i.exec(entry)?.[1];
+    if (bucket !== undefined) buckets.push(bucket.toLowerCase());
+    else if (!isAbsolute(entry)) read.problems.push(`DOCS_ROOTS entries must be absolute paths or oss://bucket, got "${entry}"`);
+    else if (/^\/(?:(?:proc|sys|dev)(?:\/.*)?)?$/.test(resolve(entry))) read.problems.push(`DOCS_ROOTS must not include / or /proc, /sys, /dev, got "${entry}"`);
+    else paths.push(resolve(entry));
+  }
+  return { paths, buckets };
 }
 
 function redactUrl(raw: string): string {
@@ -182,7 +221,9 @@ export function loadConfig(env: Env = process.env): Config {
       host: read.string('INGEST_HOST', '127.0.0.1'),
       token: read.token('INGEST_TOKEN', production),
       maxBodyBytes: read.integer('INGEST_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+      allowedSources: allowedSources(read),
     },
+    docsRoots: docsRoots(read, read.string('ONRAMP_HOME', './.onramp')),
     adminToken: read.token('ADMIN_TOKEN', production),
     mail: {
       resendApiKey: read.string('RESEND_API_KEY'),

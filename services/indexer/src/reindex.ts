@@ -3,7 +3,7 @@
 // events that arrived meanwhile, and swaps the new index in. Queries keep hitting the old index until
 // the swap, which is one step, so none fails.
 import { randomUUID } from 'node:crypto';
-import { appendEvents, lastSeq, OUTCOME, onrampSource, readEvents, SUBSCRIPTIONS, type Db, type Logger } from '@onramp/core';
+import { appendEvents, lastSeq, OUTCOME, onrampSource, readEvents, SUBSCRIPTIONS, type Db, type DocsRoots, type Logger } from '@onramp/core';
 import { searchableText, type Embedder, type IndexDraft, type SearchRuntime } from '@onramp/search';
 import { applyEffect, embedDrafts } from './apply-effect.js';
 import { indexEffect } from './index-effect.js';
@@ -12,6 +12,8 @@ export interface ReindexDeps {
   db: Db;
   search: SearchRuntime;
   logger: Logger;
+  /** Where documents named by location may be read from (DOCS_ROOTS). */
+  docsRoots: DocsRoots;
   /** Progress while embedding: items done of total. */
   onProgress?: (done: number, total: number) => void;
   /** Events read from the log per query. */
@@ -47,7 +49,7 @@ async function foldLog(deps: ReindexDeps, upTo: number): Promise<{ state: Map<st
   for await (const event of indexerEvents(deps.db, 0, upTo, deps.pageSize ?? 1000)) {
     events++;
     try {
-      const effect = await indexEffect(event);
+      const effect = await indexEffect(event, deps.docsRoots);
       if (effect === undefined) continue;
       if (effect.drafts === null) state.delete(effect.sourceId);
       else state.set(effect.sourceId, effect.drafts);
@@ -81,7 +83,7 @@ export async function reindex(deps: ReindexDeps): Promise<ReindexResult> {
     const latest = await lastSeq(db);
     if (latest === seq) break;
     for await (const event of indexerEvents(db, seq, latest, deps.pageSize ?? 1000)) {
-      const effect = await indexEffect(event).catch(() => undefined);
+      const effect = await indexEffect(event, deps.docsRoots).catch(() => undefined);
       if (effect !== undefined) await applyEffect(effect, embedder, search.store, target);
       caughtUp++;
     }

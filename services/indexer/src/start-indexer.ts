@@ -15,7 +15,7 @@ export async function startIndexer(
   const logger = deps.logger.child({ service: 'indexer' });
   const { embedder, store } = deps.search;
   await store.open({ name: embedder.name, dimension: embedder.dimension });
-  const worker = createConsumerWorker(indexerConsumer({ store, embedder }), {
+  const worker = createConsumerWorker(indexerConsumer({ store, embedder, docsRoots: config.docsRoots }), {
     db: deps.db,
     redisUrl: config.redisUrl,
     prefix: deps.queuePrefix,

@@ -1,6 +1,6 @@
 // Wires search-api for a process: the caller authentication from config (disabled only on request, and
 // then loudly), the search runtime, and the HTTP listener.
-import { createRegistry, type Config, type Logger } from '@onramp/core';
+import { createRegistry, metricsToken, type Config, type Logger } from '@onramp/core';
 import type { SearchRuntime } from '@onramp/search';
 import { createAuthenticator } from './authenticate.js';
 import { buildSearchApp } from './search-app.js';
@@ -29,6 +29,7 @@ export async function startSearchApi(
     logger,
     registry: createRegistry('search-api'),
     checks: { index: () => store.search({ query: 'readiness', k: 1, mode: 'keyword', filter: { groups: 'all' } }) },
+    metricsToken: metricsToken(config, config.adminToken),
   });
   const url = await app.listen({ port: search.port, host: deps.host ?? config.search.host });
   logger.info({ url, auth: search.auth, backend: search.backend, embedder: embedder.name }, 'search-api listening');
