@@ -1,14 +1,19 @@
 // `onramp start [--only a,b]`: the services in one process, each closed in turn on SIGTERM.
 import { closeAll, closeOnSignal, openDeliveryQueues, resolveTokens, startDispatcher, type Closer } from '@onramp/core';
-import { startGitbookSync } from '@onramp/gitbook-sync';
+import { DRY_RUN_WARNING, startGitbookSync } from '@onramp/gitbook-sync';
 import { startIndexer } from '@onramp/indexer';
 import { startIngest } from '@onramp/ingest';
-import { startMailer } from '@onramp/mailer';
-import { startSearchApi } from '@onramp/search-api';
+import { CAPTURE_WARNING, startMailer } from '@onramp/mailer';
+import { AUTH_DISABLED_WARNING, startSearchApi } from '@onramp/search-api';
 import type { CommandContext, Io } from './context.js';
 import { acquireSearch } from './search-runtime.js';
 
 type Component = (ctx: CommandContext, io: Io) => Promise<Closer>;
+
+/** A stand-in mode in production is printed at every start, beside the log's warning, for whoever watches. */
+function warnInProduction(ctx: CommandContext, io: Io, pretending: boolean, warning: string): void {
+  if (pretending && ctx.config.production) io.err(`WARNING: ${warning}`);
+}
 
 /** Every component `start` can run, in start order. */
 export const COMPONENTS: Record<string, Component> = {
@@ -32,12 +37,14 @@ export const COMPONENTS: Record<string, Component> = {
   },
   mailer: async (ctx, io) => {
     const mailer = await startMailer(ctx.config, ctx);
-    io.out(`mailer sending through ${mailer.sender.provider === 'resend' ? 'Resend' : `local capture (${ctx.config.home}/mail)`}`);
+    io.out(`mailer sending through ${mailer.mode === 'send' ? 'Resend' : `local capture (${ctx.config.home}/mail)`}`);
+    warnInProduction(ctx, io, mailer.mode === 'capture', CAPTURE_WARNING);
     return () => mailer.close();
   },
   'gitbook-sync': async (ctx, io) => {
     const sync = await startGitbookSync(ctx.config, ctx);
-    io.out(`gitbook-sync ${sync.dryRun ? 'in dry run (GITBOOK_SCIM_URL unset)' : 'provisioning through SCIM'}`);
+    io.out(`gitbook-sync ${sync.dryRun ? 'in dry run' : 'provisioning through SCIM'}`);
+    warnInProduction(ctx, io, sync.dryRun, DRY_RUN_WARNING);
     return () => sync.close();
   },
   indexer: async (ctx) => {
@@ -58,6 +65,7 @@ export const COMPONENTS: Record<string, Component> = {
       throw error;
     });
     io.out(`search-api listening on ${api.url} (OpenAPI at ${api.url}/docs)`);
+    warnInProduction(ctx, io, api.auth === 'disabled', AUTH_DISABLED_WARNING);
     return async () => {
       await api.close();
       await release();

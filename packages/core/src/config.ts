@@ -24,6 +24,8 @@ export interface Config {
   docsRoots: DocsRoots;
   adminToken: string | undefined;
   mail: {
+    /** `send` through Resend, or `capture` as .eml files under $ONRAMP_HOME/mail (MAIL_MODE). */
+    mode: 'send' | 'capture';
     resendApiKey: string | undefined;
     resendBaseUrl: string | undefined;
     from: string;
@@ -31,7 +33,8 @@ export interface Config {
     docsUrl: string;
     ratePerSecond: number;
   };
-  gitbook: { scimUrl: string | undefined; scimToken: string | undefined };
+  /** `sync` through GitBook's SCIM API, or `dry-run`: calls recorded, not made (GITBOOK_MODE). */
+  gitbook: { mode: 'sync' | 'dry-run'; scimUrl: string | undefined; scimToken: string | undefined };
   search: {
     port: number;
     host: string;
@@ -44,6 +47,9 @@ export interface Config {
     opensearchModelId: string | undefined;
     jwksUrl: string | undefined;
     jwtSecret: string | undefined;
+    /** Checked against the token's `aud` / `iss` when set; required in production. */
+    jwtAudience: string | undefined;
+    jwtIssuer: string | undefined;
     auth: 'jwt' | 'disabled';
     opensearchUsername: string | undefined;
     opensearchPassword: string | undefined;
@@ -63,10 +69,11 @@ export interface Config {
 export const CONFIG_VARIABLES = [
   'NODE_ENV', 'LOG_LEVEL', 'DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'ONRAMP_HOME',
   'INGEST_PORT', 'INGEST_HOST', 'INGEST_TOKEN', 'INGEST_MAX_BODY_BYTES', 'ADMIN_TOKEN', 'INGEST_ALLOWED_SOURCES', 'DOCS_ROOTS',
-  'RESEND_API_KEY', 'RESEND_BASE_URL', 'MAIL_FROM', 'MAIL_SUBJECT', 'MAIL_DOCS_URL', 'MAIL_RATE_PER_SECOND',
-  'GITBOOK_SCIM_URL', 'GITBOOK_SCIM_TOKEN',
+  'MAIL_MODE', 'RESEND_API_KEY', 'RESEND_BASE_URL', 'MAIL_FROM', 'MAIL_SUBJECT', 'MAIL_DOCS_URL', 'MAIL_RATE_PER_SECOND',
+  'GITBOOK_MODE', 'GITBOOK_SCIM_URL', 'GITBOOK_SCIM_TOKEN',
   'SEARCH_PORT', 'SEARCH_HOST', 'SEARCH_BACKEND', 'OPENSEARCH_URL', 'OPENSEARCH_INDEX', 'EMBEDDING_PROVIDER',
   'PAI_EAS_URL', 'PAI_EAS_TOKEN', 'OPENSEARCH_MODEL_ID', 'SEARCH_JWKS_URL', 'SEARCH_JWT_SECRET', 'SEARCH_AUTH',
+  'SEARCH_JWT_AUDIENCE', 'SEARCH_JWT_ISSUER',
   'OPENSEARCH_USERNAME', 'OPENSEARCH_PASSWORD', 'OPENSEARCH_REPLICAS', 'OPENSEARCH_KNN_ENGINE', 'OPENSEARCH_KNN_SPACE_TYPE',
   'OPENSEARCH_KNN_M', 'OPENSEARCH_KNN_EF_CONSTRUCTION', 'OPENSEARCH_KNN_EF_SEARCH',
   'EMBEDDING_DIMENSION', 'EMBEDDING_BATCH_SIZE', 'EMBEDDING_TIMEOUT_MS', 'PAI_EAS_MODEL',
@@ -182,6 +189,8 @@ export function loadConfig(env: Env = process.env): Config {
     opensearchModelId: read.string('OPENSEARCH_MODEL_ID'),
     jwksUrl: read.url('SEARCH_JWKS_URL', http),
     jwtSecret: read.string('SEARCH_JWT_SECRET'),
+    jwtAudience: read.string('SEARCH_JWT_AUDIENCE'),
+    jwtIssuer: read.string('SEARCH_JWT_ISSUER'),
     auth: read.oneOf('SEARCH_AUTH', ['jwt', 'disabled'] as const, 'jwt'),
     opensearchUsername: read.string('OPENSEARCH_USERNAME'),
     opensearchPassword: read.string('OPENSEARCH_PASSWORD'),
@@ -206,8 +215,34 @@ export function loadConfig(env: Env = process.env): Config {
     read.require('OPENSEARCH_URL', search.opensearchUrl, 'EMBEDDING_PROVIDER=opensearch-ml');
     read.require('OPENSEARCH_MODEL_ID', search.opensearchModelId, 'EMBEDDING_PROVIDER=opensearch-ml');
   }
-  const gitbook = { scimUrl: read.url('GITBOOK_SCIM_URL', http), scimToken: read.string('GITBOOK_SCIM_TOKEN') };
+  // HS256 with a key shorter than its 256-bit hash is guessable offline from any one token (RFC 7518 §3.2).
+  if (search.jwtSecret !== undefined && Buffer.byteLength(search.jwtSecret, 'utf8') < 32) {
+    read.problems.push('SEARCH_JWT_SECRET must be at least 32 bytes');
+  }
+  if (production && search.auth === 'jwt') {
+    read.require('SEARCH_JWT_AUDIENCE', search.jwtAudience, 'NODE_ENV=production');
+    read.require('SEARCH_JWT_ISSUER', search.jwtIssuer, 'NODE_ENV=production');
+  }
+  const scimUrl = read.url('GITBOOK_SCIM_URL', http);
+  const gitbookModeSet = read.string('GITBOOK_MODE') !== undefined;
+  const gitbook = {
+    mode: read.oneOf('GITBOOK_MODE', ['sync', 'dry-run'] as const, scimUrl === undefined ? 'dry-run' : 'sync'),
+    scimUrl,
+    scimToken: read.string('GITBOOK_SCIM_TOKEN'),
+  };
   if (gitbook.scimUrl !== undefined) read.require('GITBOOK_SCIM_TOKEN', gitbook.scimToken, 'GITBOOK_SCIM_URL is set');
+  // Production is real or says so: the local stand-ins (dry run, mail capture) only when asked for by name.
+  if (gitbookModeSet ? gitbook.mode === 'sync' : production) {
+    const when = gitbookModeSet ? 'GITBOOK_MODE=sync' : 'NODE_ENV=production, unless GITBOOK_MODE=dry-run is set';
+    read.require('GITBOOK_SCIM_URL', gitbook.scimUrl, when);
+    if (gitbook.scimUrl === undefined) read.require('GITBOOK_SCIM_TOKEN', gitbook.scimToken, when);
+  }
+  const resendApiKey = read.string('RESEND_API_KEY');
+  const mailModeSet = read.string('MAIL_MODE') !== undefined;
+  const mailMode = read.oneOf('MAIL_MODE', ['send', 'capture'] as const, resendApiKey === undefined ? 'capture' : 'send');
+  if (mailModeSet ? mailMode === 'send' : production) {
+    read.require('RESEND_API_KEY', resendApiKey, mailModeSet ? 'MAIL_MODE=send' : 'NODE_ENV=production, unless MAIL_MODE=capture is set');
+  }
 
   const config: Config = {
     production,
@@ -226,7 +261,8 @@ export function loadConfig(env: Env = process.env): Config {
     docsRoots: docsRoots(read, read.string('ONRAMP_HOME', './.onramp')),
     adminToken: read.token('ADMIN_TOKEN', production),
     mail: {
-      resendApiKey: read.string('RESEND_API_KEY'),
+      mode: mailMode,
+      resendApiKey,
       resendBaseUrl: read.url('RESEND_BASE_URL', http),
       from: read.string('MAIL_FROM', 'Onboarding <onboarding@example.com>'),
       subject: read.string('MAIL_SUBJECT', 'Welcome'),

@@ -5,8 +5,11 @@ import type { SearchRuntime } from '@onramp/search';
 import { createAuthenticator } from './authenticate.js';
 import { buildSearchApp } from './search-app.js';
 
+export const AUTH_DISABLED_WARNING = 'SEARCH_AUTH=disabled: callers are not authenticated and every caller may read every document';
+
 export interface RunningSearchApi {
   url: string;
+  auth: Config['search']['auth'];
   close(): Promise<void>;
 }
 
@@ -16,10 +19,14 @@ export async function startSearchApi(
 ): Promise<RunningSearchApi> {
   const logger = deps.logger.child({ service: 'search-api' });
   const { search } = config;
-  const authenticate = createAuthenticator({ mode: search.auth, jwksUrl: search.jwksUrl, jwtSecret: search.jwtSecret });
-  if (search.auth === 'disabled') {
-    logger.warn('SEARCH_AUTH=disabled: callers are not authenticated and every caller may read every document');
-  }
+  const authenticate = createAuthenticator({
+    mode: search.auth,
+    jwksUrl: search.jwksUrl,
+    jwtSecret: search.jwtSecret,
+    audience: search.jwtAudience,
+    issuer: search.jwtIssuer,
+  });
+  if (search.auth === 'disabled') logger.warn({ production: config.production }, AUTH_DISABLED_WARNING);
   const { embedder, store } = deps.search;
   await store.open({ name: embedder.name, dimension: embedder.dimension });
   const app = await buildSearchApp({
@@ -33,5 +40,5 @@ export async function startSearchApi(
   });
   const url = await app.listen({ port: search.port, host: deps.host ?? config.search.host });
   logger.info({ url, auth: search.auth, backend: search.backend, embedder: embedder.name }, 'search-api listening');
-  return { url, close: () => app.close() };
+  return { url, auth: search.auth, close: () => app.close() };
 }
