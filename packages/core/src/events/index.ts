@@ -3,3 +3,4 @@ export * from './event-types.js';
 export * from './schemas.js';
 export * from './validate.js';
 export * from './scim-user.js';
+export * from './storable.js';
