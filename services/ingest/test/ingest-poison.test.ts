@@ -28,7 +28,7 @@ async function ingest(t: Test, db: Db, logger: Logger) {
 }
 
 /** A person whose email and name must never show in a log line. */
-function person(n: number, subject = `user/${n}`) {
+function person(n: number, subject = `user/${n}`): Record<string, unknown> {
   const event = eventBridgeJoiner(`p${n}`);
   const data = event.data as { userName: string; emails: { value: string }[]; name: Record<string, string> };
   data.userName = `mei.wong.${n}@corp.example`;
