@@ -32,7 +32,9 @@ export function withoutValues(message: string): string {
   const first = message.search(/['"]/);
   const last = Math.max(message.lastIndexOf("'"), message.lastIndexOf('"'));
   if (first < 0 || last <= first) return message;
-  const named = [...message.slice(first, last + 1).matchAll(IDENTIFIER)].map((m) => `${m[1]!.toLowerCase()} ${m[2]!}`);
+  const named = [...message.matchAll(IDENTIFIER)]
+    .filter((m) => m.index + m[0].length > first && m.index <= last)
+    .map((m) => `${m[1]!.toLowerCase()} ${m[2]!}`);
   const blanked = `${message.slice(0, first)}'…'${message.slice(last + 1)}`;
   return named.length === 0 ? blanked : `${blanked} (${named.join(', ')})`;
 }

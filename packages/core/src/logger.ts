@@ -1,7 +1,7 @@
 // Structured logs, one event per line. Personal data and secrets never reach a log line: the paths
 // below are redacted wherever they appear.
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { serializeError } from './error-serializer.js';
+import { serializeError, type SerializedError } from './error-serializer.js';
 
 export type { Logger } from 'pino';
 
@@ -20,6 +20,16 @@ export function createLogger(level: string, name = 'onramp', destination?: Desti
     redact: { paths: REDACT, censor: '[redacted]' },
     // Database errors carry statements and values; causes would otherwise be serialized by pino's default.
     serializers: { err: serializeError, error: serializeError },
+    hooks: {
+      // logger.error(error) alone would make the raw message (values quoted in it) the line's `msg`.
+      logMethod(this: Logger, args: Parameters<Logger['info']>, method: (...rest: unknown[]) => void) {
+        const [first, ...rest] = args as unknown[];
+        if (first instanceof Error && typeof rest[0] !== 'string') {
+          return method.apply(this, [{ err: first }, (serializeError(first) as SerializedError).message, ...rest.slice(1)]);
+        }
+        return method.apply(this, args);
+      },
+    },
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
