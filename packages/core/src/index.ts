@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './config.js';
 export * from './logger.js';
+export * from './error-serializer.js';
 export * from './tokens.js';
 export * from './events/index.js';
 export * from './log/database.js';
@@ -19,3 +20,4 @@ export * from './queue/replay.js';
 export * from './queue/dead-letters.js';
 export * from './lifecycle.js';
 export * from './scim/index.js';
+export * from './log/append-failure.js';

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   checkDocumentLocation,
   LIFECYCLE,
-  LogUnavailable,
+  appendFailure,
   OnrampError,
   onrampSource,
   parseEvent,
@@ -105,8 +105,9 @@ export function registerDocumentsRoute(app: FastifyInstance, deps: DocumentsRout
       }), 0);
       const [result] = await deps.append([event]).catch((error: unknown) => {
         if (error instanceof OnrampError) throw error;
-        deps.logger.error({ err: error }, 'append failed');
-        throw new LogUnavailable(error);
+        const failure = appendFailure(error);
+        deps.logger[failure.code === 'unstorable_event' ? 'warn' : 'error']({ err: error }, 'append failed');
+        throw failure;
       });
       if (result!.status === 'appended') deps.onAppended?.();
       return reply.code(202).send({ source: event.source, id: event.id, uri, ...result });

@@ -2,9 +2,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import {
+  appendFailure,
   checkDoor,
   CLOUDEVENTS_DOOR,
-  LogUnavailable,
   OnrampError,
   parseEvents,
   readEvents,
@@ -125,8 +125,11 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
       try {
         results = await deps.append(events);
       } catch (error) {
-        deps.logger.error({ err: error }, 'append failed');
-        throw new LogUnavailable(error);
+        // Unstorable input is the sender's problem (4xx, a warning); an unwritable log is ours (503).
+        const failure = appendFailure(error);
+        if (failure.code === 'unstorable_event') deps.logger.warn({ err: error }, 'events refused by the log');
+        else deps.logger.error({ err: error }, 'append failed');
+        throw failure;
       } finally {
         stopTimer();
       }

@@ -5,3 +5,4 @@ export * from './validate.js';
 export * from './scim-user.js';
 export * from './door-policy.js';
 export * from './document-location.js';
+export * from './storable.js';

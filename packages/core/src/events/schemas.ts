@@ -16,8 +16,9 @@ export function envelopeSchema(data: TSchema = Type.Unknown()): TSchema {
       source: Type.String({ minLength: 1, maxLength: 255 }),
       type: Type.String({ minLength: 1, maxLength: 255 }),
       subject: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
-      time: Type.Optional(Type.String({ format: 'date-time' })),
-      datacontenttype: Type.Optional(Type.String({ pattern: '^application/([a-z0-9.+-]+\\+)?json(;.*)?$' })),
+      // The lengths are the log's column sizes: an event that validates must fit.
+      time: Type.Optional(Type.String({ format: 'date-time', maxLength: 64 })),
+      datacontenttype: Type.Optional(Type.String({ pattern: '^application/([a-z0-9.+-]+\\+)?json(;.*)?$', maxLength: 255 })),
       dataschema: Type.Optional(Type.String({ format: 'uri', maxLength: 1024 })),
       data,
     },
@@ -88,7 +89,9 @@ export const DocumentPublished = Type.Object(
   {
     uri: Type.String({ minLength: 1, maxLength: 1024 }),
     title: Type.String({ minLength: 1, maxLength: 1024 }),
-    text: Type.Optional(Type.String({ maxLength: 4 * 1024 * 1024 })),
+    // Within MAX_DATA_BYTES (storable.ts) at 4 bytes a character; `onramp docs add` inlines files of up to
+    // 1 MiB and publishes larger ones by location.
+    text: Type.Optional(Type.String({ maxLength: 1024 * 1024 })),
     location: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
     acl: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 256 }),
   },
