@@ -93,7 +93,7 @@ export async function benchCranfield(log: (line: string) => void, dir = CRANFIEL
   await search.store.open(search.embedder);
   const queues = openDeliveryQueues(config.redisUrl, prefix);
   const dispatcher = startDispatcher(db, queues, silentLogger, { pollMs: 50 });
-  const worker = createConsumerWorker(indexerConsumer({ store: search.store, embedder: search.embedder }), { db, redisUrl: config.redisUrl, prefix, logger: silentLogger });
+  const worker = createConsumerWorker(indexerConsumer({ store: search.store, embedder: search.embedder, docsRoots: config.docsRoots }), { db, redisUrl: config.redisUrl, prefix, logger: silentLogger });
   const app = await buildSearchApp({
     embedder: search.embedder,
     store: search.store,
@@ -152,7 +152,7 @@ export async function benchCranfield(log: (line: string) => void, dir = CRANFIEL
     const beforeReindex = await evaluate();
     log(`cranfield: with ${before}: ${JSON.stringify(beforeReindex)}`);
     const reindexStarted = performance.now();
-    await reindex({ db, search, logger: silentLogger });
+    await reindex({ db, search, logger: silentLogger, docsRoots: config.docsRoots });
     const reindexSeconds = round((performance.now() - reindexStarted) / 1000, 1);
     const afterReindex = await evaluate();
     log(`cranfield: after reindex (${reindexSeconds} s) with ${search.embedder.name}: ${JSON.stringify(afterReindex)}`);

@@ -17,14 +17,16 @@ module "compliant_infra" {
 module "workers" {
   source = "./modules/workers"
 
-  name               = var.name
-  region             = var.region
-  mlps_compliance    = var.mlps_compliance
-  services           = var.services
-  container_image    = var.container_image
-  tls_certificate_id = var.tls_certificate_id
-  search_jwks_url    = var.search_jwks_url
-  gitbook_scim_url   = var.gitbook_scim_url
+  name                = var.name
+  region              = var.region
+  mlps_compliance     = var.mlps_compliance
+  services            = var.services
+  container_image     = var.container_image
+  tls_certificate_id  = var.tls_certificate_id
+  search_jwks_url     = var.search_jwks_url
+  search_jwt_audience = var.search_jwt_audience
+  search_jwt_issuer   = var.search_jwt_issuer
+  gitbook_scim_url    = var.gitbook_scim_url
 
   vpc_id              = module.compliant_infra.vpc_id
   vpc_cidr            = module.compliant_infra.vpc_cidr

@@ -42,6 +42,16 @@ variable "search_jwks_url" {
   type        = string
 }
 
+variable "search_jwt_audience" {
+  description = "The aud claim search-api requires in callers' JWTs (SEARCH_JWT_AUDIENCE)."
+  type        = string
+}
+
+variable "search_jwt_issuer" {
+  description = "The iss claim search-api requires in callers' JWTs (SEARCH_JWT_ISSUER)."
+  type        = string
+}
+
 variable "services" {
   description = "Hosts per service (replicas, instance_type); null keeps the defaults of modules/workers."
   type = map(object({
@@ -52,7 +62,7 @@ variable "services" {
 }
 
 variable "gitbook_scim_url" {
-  description = "GitBook SCIM base URL; empty keeps gitbook-sync in dry run."
+  description = "GitBook SCIM base URL; empty sets GITBOOK_MODE=dry-run (warned at every start)."
   type        = string
   default     = ""
 }
@@ -91,7 +101,7 @@ variable "admin_token_ciphertext" {
 }
 
 variable "resend_api_key_ciphertext" {
-  description = "KMS ciphertext of RESEND_API_KEY; null keeps mail captured locally."
+  description = "KMS ciphertext of RESEND_API_KEY; null sets MAIL_MODE=capture (warned at every start)."
   type        = string
   sensitive   = true
   default     = null

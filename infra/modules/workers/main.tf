@@ -56,6 +56,8 @@ resource "alicloud_instance" "host" {
     search_host     = var.search_host
     gitbook_url     = var.gitbook_scim_url
     jwks_url        = var.search_jwks_url
+    jwt_audience    = var.search_jwt_audience
+    jwt_issuer      = var.search_jwt_issuer
     db_password     = var.db_password_ciphertext
     redis_password  = var.redis_password_ciphertext
     search_password = var.search_password_ciphertext

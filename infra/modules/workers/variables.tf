@@ -142,7 +142,7 @@ variable "admin_token_ciphertext" {
 }
 
 variable "resend_api_key_ciphertext" {
-  description = "KMS ciphertext of RESEND_API_KEY; empty keeps mail in local capture."
+  description = "KMS ciphertext of RESEND_API_KEY; empty sets MAIL_MODE=capture (warned at every start)."
   type        = string
   sensitive   = true
   default     = null
@@ -156,13 +156,23 @@ variable "gitbook_scim_token_ciphertext" {
 }
 
 variable "gitbook_scim_url" {
-  description = "GITBOOK_SCIM_URL; empty keeps GitBook in dry run."
+  description = "GITBOOK_SCIM_URL; empty sets GITBOOK_MODE=dry-run (warned at every start)."
   type        = string
   default     = ""
 }
 
 variable "search_jwks_url" {
   description = "SEARCH_JWKS_URL: where search-api fetches the IdP's signing keys."
+  type        = string
+}
+
+variable "search_jwt_audience" {
+  description = "SEARCH_JWT_AUDIENCE: the aud claim callers' JWTs must carry."
+  type        = string
+}
+
+variable "search_jwt_issuer" {
+  description = "SEARCH_JWT_ISSUER: the iss claim callers' JWTs must carry."
   type        = string
 }
 

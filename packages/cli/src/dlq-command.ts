@@ -1,13 +1,14 @@
 // `onramp dlq list|retry`: deliveries that failed for good.
 import { listDeadLetters, retryDeadLetters, type Consumer } from '@onramp/core';
 import type { CommandContext, Io } from './context.js';
+import { terminalSafe, terminalSafeJson } from './terminal-safe.js';
 
 export async function listDlq(ctx: CommandContext, io: Io, consumer: Consumer | undefined, json: boolean): Promise<void> {
   const letters = await listDeadLetters(ctx.db, consumer);
-  if (json) return letters.forEach((l) => io.out(JSON.stringify(l)));
+  if (json) return letters.forEach((l) => io.out(terminalSafeJson(l)));
   if (letters.length === 0) return io.out('no dead letters');
   for (const l of letters) {
-    io.out([l.consumer.padEnd(13), String(l.seq).padStart(8), l.type.padEnd(24), `${l.attempts} attempt(s)`, l.code, l.error].join('  '));
+    io.out(terminalSafe([l.consumer.padEnd(13), String(l.seq).padStart(8), l.type.padEnd(24), `${l.attempts} attempt(s)`, l.code, l.error].join('  ')));
   }
 }
 

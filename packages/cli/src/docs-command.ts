@@ -1,11 +1,12 @@
 // `onramp docs add <folder> --acl g1,g2`: one Document.Published event per Markdown, text or HTML file,
 // appended to the log like any other event, so documents can be replayed and reindexed. The event id
 // is a hash of the file's URI and content: re-adding an unchanged file is a duplicate, not a new event.
+// The folder and every file must be under a documents root (DOCS_ROOTS), as the indexer checks too.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, realpath } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { appendEvents, LIFECYCLE, onrampSource, type CloudEvent } from '@onramp/core';
+import { appendEvents, LIFECYCLE, onrampSource, realPathUnderRoots, type CloudEvent, type DocsRoots } from '@onramp/core';
 import type { CommandContext, Io } from './context.js';
 
 const MEDIA_TYPES: Record<string, string> = {
@@ -33,8 +34,8 @@ function titleOf(path: string, content: string, mediaType: string): string {
   return (heading?.trim() || basename(path, extname(path))).slice(0, 1024);
 }
 
-export async function documentEvent(path: string): Promise<CloudEvent> {
-  const absolute = await realpath(path);
+export async function documentEvent(path: string, roots: DocsRoots): Promise<CloudEvent> {
+  const absolute = await realPathUnderRoots(roots, path);
   const content = await readFile(absolute, 'utf8');
   const uri = pathToFileURL(absolute).href;
   const mediaType = MEDIA_TYPES[extname(absolute).toLowerCase()]!;
@@ -64,8 +65,10 @@ export async function docsAdd(ctx: CommandContext, io: Io, folder: string, acl: 
     }
     batch = [];
   };
-  for await (const path of documentFiles(folder)) {
-    const event = await documentEvent(path);
+  // Checked before anything is appended, so a refused folder publishes nothing.
+  const root = await realPathUnderRoots(ctx.config.docsRoots, folder);
+  for await (const path of documentFiles(root)) {
+    const event = await documentEvent(path, ctx.config.docsRoots);
     (event.data as Record<string, unknown>).acl = acl;
     batch.push(event);
     if (batch.length >= BATCH) await flush();

@@ -1,11 +1,12 @@
 // `onramp events list|tail`: the log, in order, with the same filters as GET /events.
 import { readEvents, toStructured, type EventFilter, type StoredEvent } from '@onramp/core';
 import type { CommandContext, Io } from './context.js';
+import { terminalSafe, terminalSafeJson } from './terminal-safe.js';
 
 function line(event: StoredEvent, json: boolean): string {
-  if (json) return JSON.stringify({ seq: event.seq, recorded_at: event.recordedAt.toISOString(), event: toStructured(event) });
+  if (json) return terminalSafeJson({ seq: event.seq, recorded_at: event.recordedAt.toISOString(), event: toStructured(event) });
   const when = event.recordedAt.toISOString();
-  return [String(event.seq).padStart(8), when, event.type.padEnd(32), event.subject ?? '-', `${event.source} ${event.id}`].join('  ');
+  return [String(event.seq).padStart(8), when, terminalSafe(event.type).padEnd(32), terminalSafe(event.subject ?? '-'), terminalSafe(`${event.source} ${event.id}`)].join('  ');
 }
 
 export async function listEvents(ctx: CommandContext, io: Io, filter: EventFilter, json: boolean): Promise<void> {

@@ -44,6 +44,7 @@ export async function reindexCommand(ctx: CommandContext, io: Io): Promise<Reind
       search,
       logger: ctx.logger,
       live: liveIndexer(ctx),
+      docsRoots: ctx.config.docsRoots,
       onProgress: (done, total) => {
         if (!started) bar?.start(total, 0);
         started = true;

@@ -1,12 +1,17 @@
 // `onramp start [--only a,b]`: the services in one process, each closed in turn on SIGTERM.
 import { closeAll, closeOnSignal, openDeliveryQueues, resolveTokens, startDispatcher, type Closer } from '@onramp/core';
 import { startIngest } from '@onramp/ingest';
-import { startSearchApi } from '@onramp/search-api';
+import { AUTH_DISABLED_WARNING, startSearchApi } from '@onramp/search-api';
 import { CONSUMER_MODULES, registerModules } from './consumer-modules.js';
 import type { CommandContext, Io } from './context.js';
 import { acquireSearch } from './search-runtime.js';
 
 type Component = (ctx: CommandContext, io: Io) => Promise<Closer>;
+
+/** A stand-in mode in production is printed at every start, beside the log's warning, for whoever watches. */
+function warnInProduction(ctx: CommandContext, io: Io, pretending: boolean, warning: string): void {
+  if (pretending && ctx.config.production) io.err(`WARNING: ${warning}`);
+}
 
 /** Every component `start` can run, in start order. */
 export const COMPONENTS: Record<string, Component> = {
@@ -34,6 +39,8 @@ export const COMPONENTS: Record<string, Component> = {
       async (ctx, io) => {
         const running = await module.start(ctx.config, { ...ctx, acquireSearch: () => acquireSearch(ctx) });
         io.out(module.describe(ctx.config));
+        const standIn = module.standIn?.(ctx.config);
+        warnInProduction(ctx, io, standIn !== undefined, standIn ?? '');
         return () => running.close();
       },
     ]),
@@ -45,6 +52,7 @@ export const COMPONENTS: Record<string, Component> = {
       throw error;
     });
     io.out(`search-api listening on ${api.url} (OpenAPI at ${api.url}/docs)`);
+    warnInProduction(ctx, io, api.auth === 'disabled', AUTH_DISABLED_WARNING);
     return async () => {
       await api.close();
       await release();

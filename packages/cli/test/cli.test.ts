@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,52 @@ t.test('events list prints the log in order, with filters, as text or JSON lines
   await main(['events', 'list', '--type', 'SCIM.UserUpdated', '--json'], json);
   t.equal(json.lines.length, 1);
   t.match(JSON.parse(json.lines[0]!), { seq: 3, event: { id: 'c', type: 'SCIM.UserUpdated' } });
+});
+
+t.test('events list shows terminal escapes, C1 and bidi controls from event data as visible \\u escapes', async (t) => {
+  const s = await withEnv(t);
+  const hostile = 'user/\u001b[2J\u001b]0;owned\u0007 \u009b31m \u202egnp.exe\u202c \u2066x\u2069';
+  await appendEvents(s.db, [{ ...joiner('esc'), subject: hostile, data: { note: hostile, line: 'a\u2028b' } }]);
+  const io = capture();
+  t.equal(await main(['events', 'list'], io), 0);
+  // eslint-disable-next-line no-control-regex -- looking for control characters is the test
+  t.notMatch(io.lines[0]!, /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, 'no control or bidi character reaches the terminal');
+  t.match(io.lines[0]!, 'user/\\u001b[2J\\u001b]0;owned\\u0007 \\u009b31m \\u202egnp.exe\\u202c \\u2066x\\u2069');
+  const json = capture();
+  t.equal(await main(['events', 'list', '--json'], json), 0);
+  // eslint-disable-next-line no-control-regex -- looking for control characters is the test
+  t.notMatch(json.lines[0]!, /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/, 'none in JSON lines either');
+  const parsed = JSON.parse(json.lines[0]!);
+  t.equal(parsed.event.subject, hostile, 'and the JSON still says exactly what is stored');
+  t.same(parsed.event.data, { note: hostile, line: 'a\u2028b' });
+});
+
+t.test('docs add publishes only from under DOCS_ROOTS: a folder outside, or a link out of a root, is refused', async (t) => {
+  const s = await withEnv(t);
+  const base = await mkdtemp(join(tmpdir(), 'onramp-docs-'));
+  t.teardown(() => rm(base, { recursive: true, force: true }));
+  const root = join(base, 'root');
+  const outside = join(base, 'outside');
+  await mkdir(join(root, 'guides'), { recursive: true });
+  await mkdir(outside);
+  await writeFile(join(root, 'guides', 'vpn.md'), '# VPN\n');
+  await writeFile(join(outside, 'secret.md'), '# Secret\n');
+  await symlink(outside, join(root, 'escape'));
+  await symlink(join(outside, 'secret.md'), join(root, 'guides', 'secret.md'));
+  process.env.DOCS_ROOTS = root;
+  t.teardown(() => void delete process.env.DOCS_ROOTS);
+
+  for (const folder of [outside, join(root, 'escape'), '/proc/self']) {
+    const io = capture();
+    t.equal(await main(['docs', 'add', folder, '--acl', 'g'], io), 1, folder);
+    t.match(io.errors[0], /is not under a documents root \(DOCS_ROOTS\)/);
+  }
+  t.equal((await readEvents(s.db)).length, 0, 'nothing was published');
+  const io = capture();
+  t.equal(await main(['docs', 'add', root, '--acl', 'g'], io), 0);
+  const published = await readEvents(s.db);
+  t.same(published.map((e) => (e.data as { title: string }).title), ['VPN'], 'the linked file outside the root is not published');
+  t.equal(published[0]!.source, 'onramp/docs');
 });
 
 t.test('replay --dry-run changes nothing; replay schedules the range and says so', async (t) => {

@@ -1,6 +1,9 @@
 // The one place that reads process.env: every variable is parsed and checked once, at start,
 // into a typed object; anything wrong stops the process with the variable named.
+import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
+import type { DocsRoots } from './events/document-location.js';
+import { IDAAS_SOURCE } from './events/event-types.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -12,9 +15,17 @@ export interface Config {
   /** BullMQ key prefix: several onramp installations can share one Redis. */
   queuePrefix: string;
   home: string;
-  ingest: { port: number; host: string; token: string | undefined; maxBodyBytes: number };
+  ingest: {
+    port: number; host: string; token: string | undefined; maxBodyBytes: number;
+    /** Sources POST /events accepts lifecycle events from. */
+    allowedSources: string[];
+  };
+  /** Where documents may be read from (DOCS_ROOTS). */
+  docsRoots: DocsRoots;
   adminToken: string | undefined;
   mail: {
+    /** `send` through Resend, or `capture` as .eml files under $ONRAMP_HOME/mail (MAIL_MODE). */
+    mode: 'send' | 'capture';
     resendApiKey: string | undefined;
     resendBaseUrl: string | undefined;
     from: string;
@@ -22,7 +33,8 @@ export interface Config {
     docsUrl: string;
     ratePerSecond: number;
   };
-  gitbook: { scimUrl: string | undefined; scimToken: string | undefined };
+  /** `sync` through GitBook's SCIM API, or `dry-run`: calls recorded, not made (GITBOOK_MODE). */
+  gitbook: { mode: 'sync' | 'dry-run'; scimUrl: string | undefined; scimToken: string | undefined };
   search: {
     port: number;
     host: string;
@@ -35,6 +47,9 @@ export interface Config {
     opensearchModelId: string | undefined;
     jwksUrl: string | undefined;
     jwtSecret: string | undefined;
+    /** Checked against the token's `aud` / `iss` when set; required in production. */
+    jwtAudience: string | undefined;
+    jwtIssuer: string | undefined;
     auth: 'jwt' | 'disabled';
     opensearchUsername: string | undefined;
     opensearchPassword: string | undefined;
@@ -53,11 +68,12 @@ export interface Config {
 /** Every variable onramp reads, for docs and for checking deployment files against the code. */
 export const CONFIG_VARIABLES = [
   'NODE_ENV', 'LOG_LEVEL', 'DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'ONRAMP_HOME',
-  'INGEST_PORT', 'INGEST_HOST', 'INGEST_TOKEN', 'INGEST_MAX_BODY_BYTES', 'ADMIN_TOKEN',
-  'RESEND_API_KEY', 'RESEND_BASE_URL', 'MAIL_FROM', 'MAIL_SUBJECT', 'MAIL_DOCS_URL', 'MAIL_RATE_PER_SECOND',
-  'GITBOOK_SCIM_URL', 'GITBOOK_SCIM_TOKEN',
+  'INGEST_PORT', 'INGEST_HOST', 'INGEST_TOKEN', 'INGEST_MAX_BODY_BYTES', 'ADMIN_TOKEN', 'INGEST_ALLOWED_SOURCES', 'DOCS_ROOTS',
+  'MAIL_MODE', 'RESEND_API_KEY', 'RESEND_BASE_URL', 'MAIL_FROM', 'MAIL_SUBJECT', 'MAIL_DOCS_URL', 'MAIL_RATE_PER_SECOND',
+  'GITBOOK_MODE', 'GITBOOK_SCIM_URL', 'GITBOOK_SCIM_TOKEN',
   'SEARCH_PORT', 'SEARCH_HOST', 'SEARCH_BACKEND', 'OPENSEARCH_URL', 'OPENSEARCH_INDEX', 'EMBEDDING_PROVIDER',
   'PAI_EAS_URL', 'PAI_EAS_TOKEN', 'OPENSEARCH_MODEL_ID', 'SEARCH_JWKS_URL', 'SEARCH_JWT_SECRET', 'SEARCH_AUTH',
+  'SEARCH_JWT_AUDIENCE', 'SEARCH_JWT_ISSUER',
   'OPENSEARCH_USERNAME', 'OPENSEARCH_PASSWORD', 'OPENSEARCH_REPLICAS', 'OPENSEARCH_KNN_ENGINE', 'OPENSEARCH_KNN_SPACE_TYPE',
   'OPENSEARCH_KNN_M', 'OPENSEARCH_KNN_EF_CONSTRUCTION', 'OPENSEARCH_KNN_EF_SEARCH',
   'EMBEDDING_DIMENSION', 'EMBEDDING_BATCH_SIZE', 'EMBEDDING_TIMEOUT_MS', 'PAI_EAS_MODEL',
@@ -118,9 +134,39 @@ class Reader {
     return value;
   }
 
+  list(name: string, fallback: string[]): string[] {
+    const raw = this.string(name);
+    return raw === undefined ? fallback : raw.split(',').map((item) => item.trim()).filter(Boolean);
+  }
+
   require(name: string, value: string | undefined, when: string): void {
     if (value === undefined) this.problems.push(`${name} is required when ${when}`);
   }
+}
+
+/** INGEST_ALLOWED_SOURCES: never onramp's own, which no door accepts. */
+function allowedSources(read: Reader): string[] {
+  const sources = read.list('INGEST_ALLOWED_SOURCES', [IDAAS_SOURCE]);
+  for (const source of sources) {
+    if (source.toLowerCase().startsWith('onramp/')) read.problems.push(`INGEST_ALLOWED_SOURCES must not name onramp's own sources, got "${source}"`);
+  }
+  return sources;
+}
+
+/** DOCS_ROOTS: absolute folders and `oss://bucket` entries. */
+function docsRoots(read: Reader, home: string): DocsRoots {
+  // The current folder is a default root only where it can be one: never the file system's root.
+  const fallback = [resolve(home, 'docs'), ...(process.cwd() === '/' ? [] : [process.cwd()])];
+  const paths: string[] = [];
+  const buckets: string[] = [];
+  for (const entry of read.list('DOCS_ROOTS', fallback)) {
+    const bucket = /^oss:\/\/([a-z0-9][a-z0-9-]{1,61}[a-z0-9])\/?$/i.exec(entry)?.[1];
+    if (bucket !== undefined) buckets.push(bucket.toLowerCase());
+    else if (!isAbsolute(entry)) read.problems.push(`DOCS_ROOTS entries must be absolute paths or oss://bucket, got "${entry}"`);
+    else if (/^\/(?:(?:proc|sys|dev)(?:\/.*)?)?$/.test(resolve(entry))) read.problems.push(`DOCS_ROOTS must not include / or /proc, /sys, /dev, got "${entry}"`);
+    else paths.push(resolve(entry));
+  }
+  return { paths, buckets };
 }
 
 function redactUrl(raw: string): string {
@@ -143,6 +189,8 @@ export function loadConfig(env: Env = process.env): Config {
     opensearchModelId: read.string('OPENSEARCH_MODEL_ID'),
     jwksUrl: read.url('SEARCH_JWKS_URL', http),
     jwtSecret: read.string('SEARCH_JWT_SECRET'),
+    jwtAudience: read.string('SEARCH_JWT_AUDIENCE'),
+    jwtIssuer: read.string('SEARCH_JWT_ISSUER'),
     auth: read.oneOf('SEARCH_AUTH', ['jwt', 'disabled'] as const, 'jwt'),
     opensearchUsername: read.string('OPENSEARCH_USERNAME'),
     opensearchPassword: read.string('OPENSEARCH_PASSWORD'),
@@ -167,8 +215,34 @@ export function loadConfig(env: Env = process.env): Config {
     read.require('OPENSEARCH_URL', search.opensearchUrl, 'EMBEDDING_PROVIDER=opensearch-ml');
     read.require('OPENSEARCH_MODEL_ID', search.opensearchModelId, 'EMBEDDING_PROVIDER=opensearch-ml');
   }
-  const gitbook = { scimUrl: read.url('GITBOOK_SCIM_URL', http), scimToken: read.string('GITBOOK_SCIM_TOKEN') };
+  // HS256 with a key shorter than its 256-bit hash is guessable offline from any one token (RFC 7518 §3.2).
+  if (search.jwtSecret !== undefined && Buffer.byteLength(search.jwtSecret, 'utf8') < 32) {
+    read.problems.push('SEARCH_JWT_SECRET must be at least 32 bytes');
+  }
+  if (production && search.auth === 'jwt') {
+    read.require('SEARCH_JWT_AUDIENCE', search.jwtAudience, 'NODE_ENV=production');
+    read.require('SEARCH_JWT_ISSUER', search.jwtIssuer, 'NODE_ENV=production');
+  }
+  const scimUrl = read.url('GITBOOK_SCIM_URL', http);
+  const gitbookModeSet = read.string('GITBOOK_MODE') !== undefined;
+  const gitbook = {
+    mode: read.oneOf('GITBOOK_MODE', ['sync', 'dry-run'] as const, scimUrl === undefined ? 'dry-run' : 'sync'),
+    scimUrl,
+    scimToken: read.string('GITBOOK_SCIM_TOKEN'),
+  };
   if (gitbook.scimUrl !== undefined) read.require('GITBOOK_SCIM_TOKEN', gitbook.scimToken, 'GITBOOK_SCIM_URL is set');
+  // Production is real or says so: the local stand-ins (dry run, mail capture) only when asked for by name.
+  if (gitbookModeSet ? gitbook.mode === 'sync' : production) {
+    const when = gitbookModeSet ? 'GITBOOK_MODE=sync' : 'NODE_ENV=production, unless GITBOOK_MODE=dry-run is set';
+    read.require('GITBOOK_SCIM_URL', gitbook.scimUrl, when);
+    if (gitbook.scimUrl === undefined) read.require('GITBOOK_SCIM_TOKEN', gitbook.scimToken, when);
+  }
+  const resendApiKey = read.string('RESEND_API_KEY');
+  const mailModeSet = read.string('MAIL_MODE') !== undefined;
+  const mailMode = read.oneOf('MAIL_MODE', ['send', 'capture'] as const, resendApiKey === undefined ? 'capture' : 'send');
+  if (mailModeSet ? mailMode === 'send' : production) {
+    read.require('RESEND_API_KEY', resendApiKey, mailModeSet ? 'MAIL_MODE=send' : 'NODE_ENV=production, unless MAIL_MODE=capture is set');
+  }
 
   const config: Config = {
     production,
@@ -182,10 +256,13 @@ export function loadConfig(env: Env = process.env): Config {
       host: read.string('INGEST_HOST', '127.0.0.1'),
       token: read.token('INGEST_TOKEN', production),
       maxBodyBytes: read.integer('INGEST_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+      allowedSources: allowedSources(read),
     },
+    docsRoots: docsRoots(read, read.string('ONRAMP_HOME', './.onramp')),
     adminToken: read.token('ADMIN_TOKEN', production),
     mail: {
-      resendApiKey: read.string('RESEND_API_KEY'),
+      mode: mailMode,
+      resendApiKey,
       resendBaseUrl: read.url('RESEND_BASE_URL', http),
       from: read.string('MAIL_FROM', 'Onboarding <onboarding@example.com>'),
       subject: read.string('MAIL_SUBJECT', 'Welcome'),

@@ -45,6 +45,17 @@ export class LogUnavailable extends OnrampError {
   }
 }
 
+/**
+ * Events that passed validation but that the log refuses to store (a value too long for its column, an
+ * identity that collides with a stored one, data too deep to serialize). The sender's input is at fault:
+ * retrying it would fail the same way, so it is answered 4xx rather than 503.
+ */
+export class UnstorableEvent extends OnrampError {
+  constructor(reason: string, cause: unknown) {
+    super('unstorable_event', `the event log cannot store this request's events: ${reason}`, { cause });
+  }
+}
+
 /** A consumer failure that no retry can fix (bad address, rejected request): dead-letter at once. */
 export class PermanentError extends OnrampError {
   constructor(message: string, code = 'permanent_failure', options?: { cause?: unknown }) {

@@ -1,6 +1,7 @@
 // Structured logs, one event per line. Personal data and secrets never reach a log line: the paths
 // below are redacted wherever they appear.
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { serializeError, type SerializedError } from './error-serializer.js';
 
 export type { Logger } from 'pino';
 
@@ -11,14 +12,28 @@ const REDACT = [
   'req.headers.authorization', 'headers.authorization', 'data',
 ];
 
-export function createLogger(level: string, name = 'onramp'): Logger {
-  return pino({
+/** A logger writing to stdout, or to `destination` (tests capture the lines there). */
+export function createLogger(level: string, name = 'onramp', destination?: DestinationStream): Logger {
+  const options = {
     name,
     level,
     redact: { paths: REDACT, censor: '[redacted]' },
+    // Database errors carry statements and values; causes would otherwise be serialized by pino's default.
+    serializers: { err: serializeError, error: serializeError },
+    hooks: {
+      // logger.error(error) alone would make the raw message (values quoted in it) the line's `msg`.
+      logMethod(this: Logger, args: Parameters<Logger['info']>, method: (...rest: unknown[]) => void) {
+        const [first, ...rest] = args as unknown[];
+        if (first instanceof Error && typeof rest[0] !== 'string') {
+          return method.apply(this, [{ err: first }, (serializeError(first) as SerializedError).message, ...rest.slice(1)]);
+        }
+        return method.apply(this, args);
+      },
+    },
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });

@@ -1,5 +1,18 @@
 import t from 'tap';
-import { appendEvents, createAppendBatcher, deliveryPrefix, readEvents, type CloudEvent } from '@onramp/core';
+import { sql } from 'kysely';
+import {
+  appendEvents,
+  appendFailure,
+  connectDatabase,
+  createAppendBatcher,
+  deliveryPrefix,
+  isLogUnavailable,
+  MAX_DATA_BYTES,
+  MAX_DATA_DEPTH,
+  parseEvents,
+  readEvents,
+  type CloudEvent,
+} from '@onramp/core';
 import { freshDatabase } from '@onramp/core/testing';
 
 const user = (id: string, subject = `user/${id}`): CloudEvent => ({
@@ -86,4 +99,85 @@ t.test('each log has its own queue prefix, so a re-created database never meets 
   t.match(a, /^onramp-[0-9a-f]{16}$/);
   t.equal(await deliveryPrefix(first.db, 'onramp'), a, 'stable for one log');
   t.not(await deliveryPrefix(second.db, 'onramp'), a, 'another log, other queues');
+});
+
+t.test('any event that passes validation can be stored and read back as sent', async (t) => {
+  const { db, drop } = await freshDatabase('log');
+  t.teardown(drop);
+  const astral = (n: number) => '😀'.repeat(n);
+  const nested = (levels: number) => {
+    let value: unknown = '\u0000\u202e"\'\\';
+    for (let i = 0; i < levels; i++) value = [value];
+    return value;
+  };
+  // Close to MAX_EXTENSIONS_BYTES: a NUL is six bytes as JSON.
+  const extensions = { ext0: '\u0000'.repeat(2048), ext1: 'x'.repeat(2000), ext2: 1e308, ext3: false };
+  const inputs = [
+    // The longest identities in 4-byte characters, the longest time and content type.
+    { specversion: '1.0', id: astral(255), source: astral(255), type: astral(255), subject: astral(512),
+      time: `2026-11-28T10:00:00.${'1'.repeat(43)}Z`, datacontenttype: `application/json;${'x'.repeat(238)}`, data: nested(MAX_DATA_DEPTH) },
+    { specversion: '1.0', id: 'big', source: 'com.example', type: 'com.example.Big', data: { blob: 'é'.repeat((MAX_DATA_BYTES - 20) / 2) } },
+    { specversion: '1.0', id: 'exts', source: 'com.example', type: 'com.example.Ext', ...extensions, data: null },
+    // Ids that a padding or case-insensitive collation would take for one.
+    { specversion: '1.0', id: 'Abc', source: 'com.example', type: 't', data: 1 },
+    { specversion: '1.0', id: 'abc', source: 'com.example', type: 't', data: 1 },
+    { specversion: '1.0', id: 'abc\u00a0x', source: 'com.example', type: 't', data: 1 },
+  ];
+  const events = parseEvents(inputs);
+  const results = await appendEvents(db, events);
+  t.same(results.map((r) => r.status), inputs.map(() => 'appended'));
+  const stored = await readEvents(db);
+  t.equal(stored.length, inputs.length);
+  for (const [i, event] of events.entries()) {
+    t.same({ ...stored[i], seq: undefined, recordedAt: undefined }, { ...event, seq: undefined, recordedAt: undefined }, `event ${i} read back`);
+  }
+});
+
+t.test('a source and id are never confused with another pair, whatever characters they hold', async (t) => {
+  const { db, drop } = await freshDatabase('log');
+  t.teardown(drop);
+  // Internal callers do not go through validation: the key itself must keep the pairs apart.
+  const results = await appendEvents(db, [{ ...user('b\u0000c'), source: 'a' }, { ...user('c'), source: 'a\u0000b' }]);
+  t.same(results.map((r) => r.status), ['appended', 'appended']);
+  t.equal((await readEvents(db)).length, 2);
+});
+
+t.test('a failing shared transaction is retried request by request: only the unstorable one fails', async (t) => {
+  const { db, drop } = await freshDatabase('log');
+  t.teardown(drop);
+  // A real insert failure in MariaDB: this log's subject column is made too short for one event.
+  await sql`ALTER TABLE events MODIFY subject VARCHAR(16) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL`.execute(db);
+  let transactions = 0;
+  const batcher = createAppendBatcher((events) => {
+    transactions++;
+    return appendEvents(db, events);
+  });
+  const requests = Array.from({ length: 30 }, (_, i) => [user(`ok${i}`)]);
+  requests.splice(15, 0, [user('poison', `user/${'p'.repeat(40)}`), user('poison-companion')]);
+  const settled = await Promise.allSettled(requests.map((events) => batcher.append(events)));
+  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [i] : []));
+  t.same(failed, [15], 'only the request with the poison failed');
+  const reason = (settled[15] as PromiseRejectedResult).reason as { errno?: number };
+  t.equal(reason.errno, 1406, 'with the database error that says it is the input');
+  t.match(appendFailure(reason), { code: 'unstorable_event', message: /longer than the log allows/ });
+  t.ok(transactions > 1, 'the group was retried alone');
+  const ids = (await readEvents(db, { limit: 1000 })).map((e) => e.id);
+  t.equal(ids.length, 30);
+  t.notOk(ids.includes('poison-companion'), 'nothing of the failed request was written');
+});
+
+t.test('when the database is down, every caller of the group fails at once as unavailable', async (t) => {
+  const { db } = connectDatabase('mysql://root@127.0.0.1:1/onramp_nowhere', 1);
+  t.teardown(() => db.destroy());
+  let transactions = 0;
+  const batcher = createAppendBatcher((events) => {
+    transactions++;
+    return appendEvents(db, events);
+  });
+  const settled = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => batcher.append([user(`down${i}`)])));
+  t.ok(settled.every((s) => s.status === 'rejected'));
+  const reason = (settled[0] as PromiseRejectedResult).reason;
+  t.ok(isLogUnavailable(reason), `${String((reason as { code?: string }).code)} means the log is unavailable`);
+  t.match(appendFailure(reason), { code: 'log_unavailable' });
+  t.ok(transactions <= 4, `no retry per request while the database is down (${transactions} attempts)`);
 });

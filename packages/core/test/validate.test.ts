@@ -1,5 +1,5 @@
 import t from 'tap';
-import { InvalidEvent, parseEvent, parseEvents } from '@onramp/core';
+import { InvalidEvent, MAX_DATA_BYTES, MAX_DATA_DEPTH, parseEvent, parseEvents } from '@onramp/core';
 import { joiner } from './helpers.js';
 
 const structured = (overrides: Record<string, unknown> = {}) => {
@@ -52,4 +52,47 @@ t.test('a batch reports the index of the first invalid event', async (t) => {
 
 t.test('other types need only a valid envelope', async (t) => {
   t.ok(parseEvent(structured({ type: 'com.example.Other', data: 'anything' }), 0));
+});
+
+t.test('identities with surrounding whitespace, control characters or unpaired surrogates are refused with a pointer', async (t) => {
+  const cases: [string, unknown, string][] = [
+    ['id', 'joiner-1 ', 'must not start or end with whitespace'],
+    ['id', ' joiner-1', 'must not start or end with whitespace'],
+    ['id', 'joiner-1\u3000', 'must not start or end with whitespace'],
+    ['id', 'joiner\u00001', 'must not contain control characters'],
+    ['source', 'com.aliyun.idaas\u0000x', 'must not contain control characters'],
+    ['source', 'com.aliyun\u007f.idaas', 'must not contain control characters'],
+    ['type', 'SCIM.User\u0085Created', 'must not contain control characters'],
+    ['subject', 'user/1\n', 'must not start or end with whitespace'],
+    ['subject', 'user/\u001b[31m1', 'must not contain control characters'],
+    ['id', 'joiner-\ud800', 'must not contain unpaired surrogates'],
+  ];
+  for (const [name, value, message] of cases) {
+    t.match(fields(structured({ [name]: value })), { fields: [{ pointer: `/${name}`, message }] }, JSON.stringify(value));
+  }
+  t.ok(parseEvent(structured({ id: '入职-0001 😀', subject: 'user/王 伟' }), 0), 'inner spaces and any script are fine');
+});
+
+t.test('data nested too deep or too large is refused with a clear message, and 10,000 levels do not crash', async (t) => {
+  const nested = (levels: number) => {
+    let value: unknown = 'leaf';
+    for (let i = 0; i < levels; i++) value = { v: value };
+    return value;
+  };
+  const at = (data: unknown) => fields(structured({ type: 'com.example.Other', data }));
+  t.equal(at(nested(MAX_DATA_DEPTH)), undefined, `${MAX_DATA_DEPTH} levels are fine`);
+  t.match(at(nested(MAX_DATA_DEPTH + 1)), { fields: [{ pointer: '/data', message: `must not nest deeper than ${MAX_DATA_DEPTH} levels` }] });
+  t.match(at(nested(10_000)), { fields: [{ pointer: '/data' }] });
+  const deepUser = structured();
+  (deepUser.data as Record<string, unknown>).custom = nested(10_000);
+  t.match(fields(deepUser), { fields: [{ pointer: '/data', message: /nest deeper/ }] }, 'inside a SCIM user too');
+  t.match(at({ blob: 'x'.repeat(MAX_DATA_BYTES) }), { fields: [{ pointer: '/data', message: /must not exceed \d+ bytes/ }] });
+});
+
+t.test('values longer than their columns are refused: time, datacontenttype, extensions together', async (t) => {
+  t.match(fields(structured({ time: `2026-11-28T10:00:00.${'1'.repeat(80)}Z` })), { fields: [{ pointer: '/time' }] });
+  t.match(fields(structured({ datacontenttype: `application/json;${'x'.repeat(260)}` })), { fields: [{ pointer: '/datacontenttype' }] });
+  const many: Record<string, string> = {};
+  for (let i = 0; i < 20; i++) many[`ext${i}`] = 'v'.repeat(2048);
+  t.match(fields(structured(many)), { fields: [{ pointer: '', message: /extension attributes must not exceed/ }] });
 });

@@ -44,6 +44,11 @@ export interface ResendServerOptions {
   ratePerSecond?: number;
   /** Domains `from` may use; unset: any. */
   verifiedDomains?: string[];
+  /**
+   * Whether a recipient's local part may be beyond ASCII (RFC 6531). Resend does not document it either
+   * way; false models a provider that refuses such addresses with 422 validation_error. Default true.
+   */
+  smtpUtf8?: boolean;
   dailyQuota?: number;
   /** Called after emails are accepted and before the answer goes out (fault tests kill a worker here). */
   onAccepted?: (emails: AcceptedEmail[]) => void | Promise<void>;
@@ -87,7 +92,9 @@ function addressOf(value: string): string | undefined {
   return ADDRESS.test(address) ? address : undefined;
 }
 
-function validateEmail(input: unknown, verifiedDomains: string[] | undefined): Omit<AcceptedEmail, 'id' | 'batch' | 'acceptedAt'> {
+function validateEmail(input: unknown, options: ResendServerOptions): Omit<AcceptedEmail, 'id' | 'batch' | 'acceptedAt'> {
+  const { verifiedDomains } = options;
+  const refused = (address: string) => options.smtpUtf8 === false && !/^[\x20-\x7e]*$/.test(address.slice(0, address.lastIndexOf('@')));
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ApiError(422, 'validation_error', 'The email must be an object.');
   }
@@ -99,7 +106,7 @@ function validateEmail(input: unknown, verifiedDomains: string[] | undefined): O
     throw new ApiError(422, 'invalid_from_address', 'Invalid `from` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.');
   }
   const to = Array.isArray(email.to) ? email.to : [email.to];
-  if (to.length === 0 || to.length > MAX_RECIPIENTS || to.some((t) => typeof t !== 'string' || addressOf(t) === undefined)) {
+  if (to.length === 0 || to.length > MAX_RECIPIENTS || to.some((t) => typeof t !== 'string' || addressOf(t) === undefined || refused(addressOf(t)!))) {
     throw new ApiError(422, 'validation_error', 'Invalid `to` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.');
   }
   if (typeof email.html !== 'string' && typeof email.text !== 'string') {
@@ -148,7 +155,7 @@ export async function startResendServer(options: ResendServerOptions = {}): Prom
       throw new ApiError(422, 'validation_error', 'Invalid JSON body.');
     }
     if (path === '/emails') {
-      const [email] = await accept([validateEmail(payload, options.verifiedDomains)], false, key);
+      const [email] = await accept([validateEmail(payload, options)], false, key);
       return { status: 200, body: { id: email!.id } };
     }
     if (!Array.isArray(payload) || payload.length === 0 || payload.length > MAX_BATCH) {
@@ -159,7 +166,7 @@ export async function startResendServer(options: ResendServerOptions = {}): Prom
     const errors: { index: number; message: string }[] = [];
     payload.forEach((item, index) => {
       try {
-        valid.push(validateEmail(item, options.verifiedDomains));
+        valid.push(validateEmail(item, options));
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         // A domain problem concerns the whole request, in either mode.

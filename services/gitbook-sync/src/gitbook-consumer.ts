@@ -1,6 +1,6 @@
 // The gitbook-sync consumer: joiners get a GitBook account in their department's readers group,
-// movers change group, leavers are deactivated or deleted. Without GITBOOK_SCIM_URL it is a dry run
-// whose outcome events list the calls it would have made.
+// movers change group, leavers are deactivated or deleted. In GITBOOK_MODE=dry-run (the default without
+// GITBOOK_SCIM_URL, outside production) its outcome events list the calls it would have made.
 import {
   LIFECYCLE,
   OUTCOME,
@@ -26,7 +26,7 @@ import { readersGroup } from './group-name.js';
 
 export interface GitbookSyncDeps {
   db: Db;
-  /** The SCIM client to use; unset: built from GITBOOK_SCIM_URL / _TOKEN, or a dry run when those are unset. */
+  /** The SCIM client to use; unset: built from GITBOOK_SCIM_URL / _TOKEN, or a dry run in GITBOOK_MODE=dry-run. */
   scim?: ScimClient;
   concurrency?: number;
 }
@@ -51,9 +51,10 @@ function asConsumerError(error: unknown): unknown {
 }
 
 export function gitbookConsumer(config: Config, deps: GitbookSyncDeps): ConsumerDefinition {
-  const { scimUrl, scimToken } = config.gitbook;
+  const { mode, scimUrl, scimToken } = config.gitbook;
   const real =
-    deps.scim ?? (scimUrl !== undefined && scimToken !== undefined ? createScimClient({ baseUrl: scimUrl, token: scimToken }) : undefined);
+    deps.scim ??
+    (mode === 'sync' && scimUrl !== undefined && scimToken !== undefined ? createScimClient({ baseUrl: scimUrl, token: scimToken }) : undefined);
   const groups = real === undefined ? undefined : createGroupDirectory(real);
 
   async function effect(event: StoredEvent, scim: ScimClient, directory: GroupDirectory): Promise<{ type: string; data: Record<string, unknown> }> {
@@ -105,7 +106,8 @@ export function gitbookConsumer(config: Config, deps: GitbookSyncDeps): Consumer
       try {
         const outcome = await effect(event, scim, groups ?? createGroupDirectory(scim));
         ctx.logger.info({ outcome: outcome.type, dryRun: dryRun !== undefined }, 'gitbook access handled');
-        const data = dryRun === undefined ? outcome.data : { ...outcome.data, dryRun: true, calls: dryRun.calls };
+        // A dry run says so in the record itself, so no reader takes it for access that was granted.
+        const data = dryRun === undefined ? { ...outcome.data, mode: 'sync' } : { ...outcome.data, mode: 'dry-run', dryRun: true, calls: dryRun.calls };
         return [outcomeEvent(COMPONENT, outcome.type, event, data)];
       } catch (error) {
         throw asConsumerError(error);

@@ -8,11 +8,11 @@ import { startGitbookSync } from '@onramp/gitbook-sync';
 
 const TOKEN = 'gitbook-scim-token-0123456789';
 
-async function setup(t: Test, withScim = true) {
+async function setup(t: Test, withScim = true, env: Record<string, string> = {}) {
   const { db, url, drop } = await freshDatabase('gitbook');
   const prefix = freshPrefix('gitbook');
   const scim = await startScimServer({ token: TOKEN });
-  const config = loadConfig({ DATABASE_URL: url, REDIS_URL: TEST_REDIS, ...(withScim ? { GITBOOK_SCIM_URL: scim.url, GITBOOK_SCIM_TOKEN: TOKEN } : {}) });
+  const config = loadConfig({ DATABASE_URL: url, REDIS_URL: TEST_REDIS, ...(withScim ? { GITBOOK_SCIM_URL: scim.url, GITBOOK_SCIM_TOKEN: TOKEN } : {}), ...env });
   const sync = await startGitbookSync(config, { db, logger: silentLogger, queuePrefix: prefix });
   const delivery = await startTestDelivery(db, TEST_REDIS, prefix, silentLogger);
   t.teardown(async () => {
@@ -26,7 +26,7 @@ async function setup(t: Test, withScim = true) {
     const all = await outcomes(type);
     return all.length >= n ? all : undefined;
   };
-  return { db, scim, delivery, outcomes, waitOutcomes: (type: string, n = 1) => waitFor(() => outcomeCount(type, n), 15_000, `${n} ${type}`) };
+  return { db, scim, sync, delivery, outcomes, waitOutcomes: (type: string, n = 1) => waitFor(() => outcomeCount(type, n), 15_000, `${n} ${type}`) };
 }
 
 const lifecycle = (n: number, type: string, data: Record<string, unknown>, id = `${type}-${n}`): CloudEvent => {
@@ -42,7 +42,7 @@ t.test('a joiner gets an active GitBook user in the department readers group, in
   t.match(user, { userName: 'hire1@example.com', active: true, name: { givenName: 'Hire1', familyName: 'Example' }, emails: [{ value: 'hire1@example.com', primary: true }], externalId: 'idaas-1' });
   const [group] = scim.groups();
   t.match(group, { displayName: 'r-d-search-readers', members: [{ value: user!.id }] });
-  t.match(granted!.data, { gitbookUserId: user!.id, user: 'created', group: 'r-d-search-readers', groupId: group!.id, groupCreated: true, added: true });
+  t.match(granted!.data, { mode: 'sync', gitbookUserId: user!.id, user: 'created', group: 'r-d-search-readers', groupId: group!.id, groupCreated: true, added: true });
   const before = scim.requests.length;
   await appendEvents(db, [joinerEvent(2)]);
   await waitOutcomes('onramp.gitbook.AccessGranted', 2);
@@ -107,9 +107,20 @@ t.test('without GITBOOK_SCIM_URL: a dry run that records the calls it would make
   await appendEvents(db, [joinerEvent(7)]);
   const [granted] = await waitOutcomes('onramp.gitbook.AccessGranted');
   t.match(granted!.data, {
+    mode: 'dry-run',
     dryRun: true,
     group: 'r-d-search-readers',
     calls: ['GET /Users?filter=userName eq "hire7@example.com"', 'POST /Users', 'GET /Groups?filter=displayName eq "r-d-search-readers"', 'POST /Groups', /^PATCH \/Groups\/.* add members/],
   });
   t.equal(scim.requests.length, 0, 'no call was made');
+});
+
+t.test('GITBOOK_MODE=dry-run asked for by name: a dry run even with a SCIM URL, and AccessGranted says so', async (t) => {
+  const { db, scim, sync, waitOutcomes } = await setup(t, true, { GITBOOK_MODE: 'dry-run' });
+  t.equal(sync.dryRun, true);
+  await appendEvents(db, [joinerEvent(8)]);
+  const [granted] = await waitOutcomes('onramp.gitbook.AccessGranted');
+  t.match(granted!.data, { mode: 'dry-run', dryRun: true, group: 'r-d-search-readers' });
+  t.equal(scim.requests.length, 0, 'no call was made');
+  t.equal(scim.users().length, 0);
 });

@@ -1,6 +1,6 @@
 // What an indexer event means for the index, as data: the source it concerns and its new drafts (or
 // `null`: remove it). The live consumer and the reindex fold the same effects, so they cannot disagree.
-import { LIFECYCLE, OUTCOME, type StoredEvent } from '@onramp/core';
+import { LIFECYCLE, OUTCOME, type DocsRoots, type StoredEvent } from '@onramp/core';
 import { documentDrafts, personSourceId, profileDraft, type IndexDraft } from '@onramp/search';
 import { readDocument } from './read-document.js';
 
@@ -12,7 +12,7 @@ export interface IndexEffect {
 
 type Json = Record<string, unknown>;
 
-export async function indexEffect(event: StoredEvent): Promise<IndexEffect | undefined> {
+export async function indexEffect(event: StoredEvent, docsRoots: DocsRoots): Promise<IndexEffect | undefined> {
   const data = (event.data ?? {}) as Json;
   switch (event.type) {
     case LIFECYCLE.userCreated:
@@ -28,7 +28,7 @@ export async function indexEffect(event: StoredEvent): Promise<IndexEffect | und
       return { sourceId, drafts: null, outcome: { type: OUTCOME.profileRemoved, data: { sourceId } } };
     }
     case LIFECYCLE.documentPublished: {
-      const doc = await readDocument(data);
+      const doc = await readDocument(data, docsRoots);
       const drafts = documentDrafts(doc);
       return { sourceId: drafts[0]!.sourceId, drafts, outcome: { type: OUTCOME.documentIndexed, data: { uri: doc.uri, chunks: drafts.length } } };
     }

@@ -5,7 +5,7 @@
 // the log: the checkpoint then says exactly up to which seq the new generation holds the log, and the
 // live indexer goes on from there. Queries keep hitting the old index until the swap, so none fails.
 import { randomUUID } from 'node:crypto';
-import { appendEvents, lastSeq, OUTCOME, onrampSource, readEvents, writeCheckpoint, type Db, type Logger } from '@onramp/core';
+import { appendEvents, lastSeq, OUTCOME, onrampSource, readEvents, writeCheckpoint, type Db, type DocsRoots, type Logger } from '@onramp/core';
 import { searchableText, type Embedder, type IndexDraft, type SearchRuntime } from '@onramp/search';
 import { applyEffect, embedDrafts } from './apply-effect.js';
 import { indexEffect } from './index-effect.js';
@@ -15,6 +15,8 @@ export interface ReindexDeps {
   db: Db;
   search: SearchRuntime;
   logger: Logger;
+  /** Where documents named by location may be read from (DOCS_ROOTS). */
+  docsRoots: DocsRoots;
   /** Progress while embedding: items done of total. */
   onProgress?: (done: number, total: number) => void;
   /** Events read from the log per query. */
@@ -55,7 +57,7 @@ async function foldLog(deps: ReindexDeps, upTo: number): Promise<{ state: Map<st
   for await (const event of indexerEvents(deps.db, 0, upTo, deps.pageSize ?? 1000)) {
     events++;
     try {
-      const effect = await indexEffect(event);
+      const effect = await indexEffect(event, deps.docsRoots);
       if (effect === undefined) continue;
       if (effect.drafts === null) state.delete(effect.sourceId);
       else state.set(effect.sourceId, effect.drafts);
@@ -88,7 +90,7 @@ export async function reindex(deps: ReindexDeps): Promise<ReindexResult> {
   const catchUp = async () => {
     const latest = await lastSeq(db);
     for await (const event of indexerEvents(db, seq, latest, deps.pageSize ?? 1000)) {
-      const effect = await indexEffect(event).catch(() => undefined);
+      const effect = await indexEffect(event, deps.docsRoots).catch(() => undefined);
       if (effect !== undefined) await applyEffect(effect, embedder, search.store, target);
       caughtUp++;
     }

@@ -18,6 +18,20 @@ function decodeHeader(value: string): string {
   }
 }
 
+/**
+ * POST /events reads JSON in one of the CloudEvents modes, or plain `application/json` (EventBridge's HTTP
+ * target); binary mode may carry any JSON media type as its data's. Anything else, or none: 415.
+ */
+export function checkEventMediaType(request: FastifyRequest): void {
+  const type = mediaType(request);
+  if (type === STRUCTURED || type === BATCH || type === 'application/json') return;
+  if (request.headers['ce-specversion'] !== undefined && /^application\/[a-z0-9.-]+\+json$/.test(type)) return;
+  throw new OnrampError(
+    'unsupported_media_type',
+    `${type === '' ? 'a Content-Type is required' : `Content-Type "${type.slice(0, 100)}" is not accepted`}: send ${STRUCTURED}, ${BATCH} or application/json`,
+  );
+}
+
 /** Binary mode: context attributes and extensions in ce-* headers, the body is the data. */
 function fromBinary(request: FastifyRequest): Record<string, unknown> {
   const event: Record<string, unknown> = {};

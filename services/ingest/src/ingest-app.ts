@@ -2,7 +2,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import {
-  LogUnavailable,
+  appendFailure,
+  checkDoor,
+  CLOUDEVENTS_DOOR,
   OnrampError,
   parseEvents,
   readEvents,
@@ -13,11 +15,14 @@ import {
   type AppendResult,
   type CloudEvent,
   type Db,
+  type DocsRoots,
+  type DoorPolicy,
   type Logger,
   type ReadinessChecks,
   type Tokens,
 } from '@onramp/core';
-import { BATCH, STRUCTURED, eventsInRequest } from './cloud-event-http.js';
+import { BATCH, STRUCTURED, checkEventMediaType, eventsInRequest } from './cloud-event-http.js';
+import { registerDocumentsRoute } from './documents-route.js';
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
@@ -31,10 +36,16 @@ export interface IngestDeps {
   checks: ReadinessChecks;
   /** Called after events were appended (the in-process dispatcher wakes up). */
   onAppended?: () => void;
+  /** Which (source, type) pairs POST /events accepts; CLOUDEVENTS_DOOR unless configured. */
+  door?: DoorPolicy;
+  /** Where documents posted to POST /documents may be located (DOCS_ROOTS). */
+  docsRoots: DocsRoots;
+  /** When set, /metrics requires it as bearer token (the admin token in production). */
+  metricsToken?: string | undefined;
 }
 
 const REJECT_REASONS: Record<number, string> = {
-  400: 'invalid', 401: 'unauthorized', 413: 'too_large', 415: 'unsupported_media_type', 503: 'log_unavailable',
+  400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 413: 'too_large', 415: 'unsupported_media_type', 503: 'log_unavailable',
 };
 
 const postEventsSchema = {
@@ -81,8 +92,9 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
   // Unknown query parameters are an error, not silently dropped (Fastify's default strips them).
   const app = Fastify({ bodyLimit: deps.maxBodyBytes, logger: false, ajv: { customOptions: { removeAdditional: false } } });
   registerProblemHandlers(app, deps.logger);
-  registerOpsRoutes(app, deps.registry, deps.checks);
+  registerOpsRoutes(app, deps.registry, deps.checks, { metricsToken: deps.metricsToken });
 
+  const door = deps.door ?? CLOUDEVENTS_DOOR;
   const json = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser([STRUCTURED, BATCH], { parseAs: 'string' }, json);
   app.addContentTypeParser(/^application\/[a-z0-9.-]+\+json$/, { parseAs: 'string' }, json);
@@ -100,19 +112,24 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
   app.post('/events', {
     schema: postEventsSchema,
     onRequest: async (request) => requireBearer(request.headers.authorization, deps.tokens.ingest),
+    preParsing: async (request) => checkEventMediaType(request),
     onResponse: async (_request, reply) => {
       const reason = REJECT_REASONS[reply.statusCode];
       if (reason !== undefined) rejected.inc({ reason });
     },
     handler: async (request, reply) => {
       const events = parseEvents(eventsInRequest(request));
+      checkDoor(door, events);
       const stopTimer = appendSeconds.startTimer();
       let results: AppendResult[];
       try {
         results = await deps.append(events);
       } catch (error) {
-        deps.logger.error({ err: error }, 'append failed');
-        throw new LogUnavailable(error);
+        // Unstorable input is the sender's problem (4xx, a warning); an unwritable log is ours (503).
+        const failure = appendFailure(error);
+        if (failure.code === 'unstorable_event') deps.logger.warn({ err: error }, 'events refused by the log');
+        else deps.logger.error({ err: error }, 'append failed');
+        throw failure;
       } finally {
         stopTimer();
       }
@@ -141,6 +158,14 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
         next: events.at(-1)?.seq ?? request.query.after,
       };
     },
+  });
+  registerDocumentsRoute(app, {
+    adminToken: deps.tokens.admin,
+    docsRoots: deps.docsRoots,
+    maxBodyBytes: deps.maxBodyBytes,
+    append: deps.append,
+    logger: deps.logger,
+    ...(deps.onAppended === undefined ? {} : { onAppended: deps.onAppended }),
   });
   return app;
 }

@@ -4,7 +4,9 @@ import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import {
   appendEvents,
+  cloudEventsDoor,
   createAppendBatcher,
+  metricsToken,
   createRegistry,
   redisOptions,
   type Config,
@@ -40,6 +42,9 @@ export async function startIngest(
       redis: () => redis.ping(),
     },
     ...(deps.onAppended === undefined ? {} : { onAppended: deps.onAppended }),
+    door: cloudEventsDoor(config.ingest.allowedSources),
+    docsRoots: config.docsRoots,
+    metricsToken: metricsToken(config, deps.tokens.admin),
   });
   const url = await app.listen({ port: config.ingest.port, host: config.ingest.host });
   logger.info({ url }, 'ingest listening');

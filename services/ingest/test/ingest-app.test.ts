@@ -1,6 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { Registry } from 'prom-client';
-import { appendEvents, connectDatabase, createAppendBatcher, readEvents, silentLogger, type Db } from '@onramp/core';
+import { appendEvents, connectDatabase, createAppendBatcher, readEvents, silentLogger, type Db, type DoorPolicy } from '@onramp/core';
 import { freshDatabase } from '@onramp/core/testing';
 import { buildIngestApp } from '@onramp/ingest';
 
@@ -32,8 +35,9 @@ function joiner(id: string, extra: Record<string, unknown> = {}) {
   };
 }
 
-async function ingest(t: Test, options: { db?: Db; maxBodyBytes?: number } = {}) {
+async function ingest(t: Test, options: { db?: Db; maxBodyBytes?: number; door?: DoorPolicy; metricsToken?: string } = {}) {
   const database = options.db === undefined ? await freshDatabase('ingest') : undefined;
+  const docsRoot = await mkdtemp(join(tmpdir(), 'onramp-ingest-docs-'));
   const db = options.db ?? database!.db;
   const registry = new Registry();
   let woken = 0;
@@ -47,12 +51,16 @@ async function ingest(t: Test, options: { db?: Db; maxBodyBytes?: number } = {})
     registry,
     checks: { mysql: async () => readEvents(db, { limit: 1 }) },
     onAppended: () => woken++,
+    docsRoots: { paths: [docsRoot], buckets: ['kb-docs'] },
+    ...(options.door === undefined ? {} : { door: options.door }),
+    ...(options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken }),
   });
   t.teardown(async () => {
     await app.close();
     await database?.drop();
+    await rm(docsRoot, { recursive: true, force: true });
   });
-  return { app, db, registry, woken: () => woken };
+  return { app, db, registry, docsRoot, woken: () => woken };
 }
 
 const post = (body: unknown, headers: Record<string, string> = {}, contentType = 'application/cloudevents+json') => ({

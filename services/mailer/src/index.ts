@@ -1,5 +1,6 @@
 export * from './mail-sender.js';
 export * from './welcome-mail.js';
+export * from './recipient-address.js';
 export * from './eml.js';
 export * from './local-capture-sender.js';
 export * from './request-limiter.js';

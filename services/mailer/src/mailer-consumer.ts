@@ -10,6 +10,7 @@ import {
   type ConsumerDefinition,
 } from '@onramp/core';
 import { MailError, type MailSender } from './mail-sender.js';
+import { needsSmtpUtf8 } from './recipient-address.js';
 import { buildWelcomeMail } from './welcome-mail.js';
 
 export interface MailerDeps {
@@ -45,6 +46,8 @@ export function mailerConsumer(config: Config, deps: MailerDeps): ConsumerDefini
           outcomeEvent('mailer', OUTCOME.welcomeSent, event, {
             messageId: sent.messageId,
             provider: sent.provider,
+            // Captured, not sent: said in the record itself, so no reader takes it for a delivered email.
+            mode: sent.provider === 'local-capture' ? 'capture' : 'send',
             idempotencyKey: mail.idempotencyKey,
             batched: sent.batched,
             ...(ctx.forced ? { forced: true, redelivery: ctx.redelivery ?? null } : {}),
@@ -54,6 +57,10 @@ export function mailerConsumer(config: Config, deps: MailerDeps): ConsumerDefini
         if (!(error instanceof MailError)) throw error;
         switch (error.failure) {
           case 'permanent':
+            // Resend does not document SMTPUTF8: a refused address with a non-ASCII local part gets its own code.
+            if (error.providerCode === 'validation_error' && needsSmtpUtf8(mail.to)) {
+              throw new PermanentError(`the provider refused an address with a non-ASCII local part (RFC 6531): ${error.message}`, 'recipient_unsupported');
+            }
             throw new PermanentError(error.message, error.providerCode);
           case 'quota':
             ctx.logger.warn({ code: error.providerCode, pauseMs: error.retryAfterMs }, 'sending quota used up; pausing the mailer queue');

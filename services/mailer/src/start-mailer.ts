@@ -1,4 +1,4 @@
-// Wires the mailer for a process: the sender (Resend with a key, local .eml capture without), the
+// Wires the mailer for a process: the sender (Resend, or local .eml capture in MAIL_MODE=capture), the
 // consumer, and its worker.
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -11,12 +11,15 @@ import { MAILER_SUBSCRIBES, mailerConsumer } from './mailer-consumer.js';
 import { createRequestLimiter } from './request-limiter.js';
 import { createResendSender } from './resend-sender.js';
 
+export const CAPTURE_WARNING = 'MAIL_MODE=capture in production: welcome emails are written as .eml files, not sent';
+
 export interface MailerOptions extends ServiceWorkerOptions {
   lingerMs?: number;
 }
 
 export interface RunningMailer {
   sender: MailSender;
+  mode: Config['mail']['mode'];
   close(): Promise<void>;
 }
 
@@ -24,10 +27,12 @@ export async function startMailer(config: Config, options: MailerOptions): Promi
   const logger = options.logger.child({ service: 'mailer' });
   const closers: Closer[] = [];
   let sender: MailSender;
-  if (config.mail.resendApiKey === undefined) {
+  if (config.mail.mode === 'capture' || config.mail.resendApiKey === undefined) {
     const directory = join(config.home, 'mail');
     sender = createLocalCaptureSender(directory);
-    logger.info({ directory }, 'no RESEND_API_KEY: welcome emails are written as .eml files');
+    // In production capture is only ever asked for by name (MAIL_MODE=capture), and still said at every start.
+    if (config.production) logger.warn({ directory }, CAPTURE_WARNING);
+    else logger.info({ directory }, 'mail capture: welcome emails are written as .eml files');
   } else {
     const redis = new Redis(redisOptions(config.redisUrl, 'worker'));
     closers.push(async () => void (await redis.quit()));
@@ -53,5 +58,5 @@ export async function startMailer(config: Config, options: MailerOptions): Promi
   closers.push(() => worker.close());
 
   // Closed last first: the worker (lets running jobs finish), the sender, the queue handle, Redis.
-  return { sender, close: closeAll(closers, logger) };
+  return { sender, mode: sender.provider === 'resend' ? 'send' : 'capture', close: closeAll(closers, logger) };
 }

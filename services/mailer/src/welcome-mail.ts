@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { PermanentError, cleanText, departmentOf, workEmailOf, type ScimUserData, type StoredEvent } from '@onramp/core';
 import type { OutgoingMail } from './mail-sender.js';
+import { recipientAddress } from './recipient-address.js';
 
 export interface WelcomeSettings {
   from: string;
@@ -10,7 +11,6 @@ export interface WelcomeSettings {
   docsUrl: string;
 }
 
-const MAX_KEY = 256; // Resend's limit for Idempotency-Key
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
@@ -28,12 +28,16 @@ export function personName(data: ScimUserData): string {
 }
 
 /**
- * `welcome/<source>/<id>`: a retry or a replay sends with the same key, so the provider sends once. A
- * forced replay asks for a new email on purpose, so its redelivery tag makes a new key.
+ * `welcome/` + base64url(sha256(source NUL id [NUL forcedTag])): a retry or a replay sends with the same
+ * key, so the provider sends once; a forced replay asks for a new email on purpose, so its redelivery
+ * tag makes a new key. Hashed because the key travels in an HTTP header: an id in any script (`入职-0001`)
+ * or of any length becomes 51 ASCII characters, and NUL separates the parts (no source/id split makes
+ * two events one key).
  */
 export function welcomeKey(event: Pick<StoredEvent, 'source' | 'id'>, forcedTag?: string): string {
-  const key = `welcome/${event.source}/${event.id}${forcedTag === undefined ? '' : `/${forcedTag}`}`;
-  return key.length <= MAX_KEY ? key : `welcome/sha256/${createHash('sha256').update(key).digest('hex')}`;
+  const hash = createHash('sha256').update(event.source).update('\0').update(event.id);
+  if (forcedTag !== undefined) hash.update('\0').update(forcedTag);
+  return `welcome/${hash.digest('base64url')}`;
 }
 
 export function renderWelcome(name: string, department: string | undefined, docsUrl: string): { html: string; text: string } {
@@ -52,9 +56,9 @@ export function renderWelcome(name: string, department: string | undefined, docs
 
 export function buildWelcomeMail(event: StoredEvent, settings: WelcomeSettings, forcedTag?: string): OutgoingMail {
   const data = (event.data ?? {}) as ScimUserData;
-  const to = workEmailOf(data);
-  if (to === undefined) throw new PermanentError('the person has no usable email address', 'no_recipient');
+  const address = workEmailOf(data);
+  if (address === undefined) throw new PermanentError('the person has no usable email address', 'no_recipient');
   const department = departmentOf(data);
   const body = renderWelcome(personName(data), department, settings.docsUrl);
-  return { idempotencyKey: welcomeKey(event, forcedTag), from: settings.from, to, subject: settings.subject, ...body };
+  return { idempotencyKey: welcomeKey(event, forcedTag), from: settings.from, to: recipientAddress(address), subject: settings.subject, ...body };
 }

@@ -15,7 +15,16 @@ export interface AuthOptions {
   mode: 'jwt' | 'disabled';
   jwksUrl?: string | undefined;
   jwtSecret?: string | undefined;
+  /** Checked against `aud` / `iss` when set (config requires both in production). */
+  audience?: string | undefined;
+  issuer?: string | undefined;
 }
+
+/**
+ * How far the caller's clock and ours may disagree on `exp` / `nbf`, in seconds: enough for hosts kept
+ * by NTP, short enough that an expired token is not honoured for long.
+ */
+export const CLOCK_TOLERANCE_SECONDS = 30;
 
 function groupsClaim(payload: JWTPayload): string[] {
   const claim = payload.groups;
@@ -36,12 +45,20 @@ export function createAuthenticator(options: AuthOptions): Authenticate {
   } else {
     throw new OnrampError('config_invalid', 'search-api needs SEARCH_JWKS_URL or SEARCH_JWT_SECRET (or SEARCH_AUTH=disabled, set explicitly)');
   }
+  // A token without `exp` would be good forever: jose refuses it when the claim is required.
+  const verifyOptions = {
+    algorithms,
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    requiredClaims: ['exp'],
+    ...(options.audience === undefined ? {} : { audience: options.audience }),
+    ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+  };
   return async (authorization) => {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (token === undefined) throw new Unauthorized('a bearer token (JWT) is required');
     try {
       // Overloads of jwtVerify differ only in the key's type; both are handled the same way.
-      const { payload } = await jwtVerify(token, key as JWTVerifyGetKey, { algorithms, clockTolerance: 30 });
+      const { payload } = await jwtVerify(token, key as JWTVerifyGetKey, verifyOptions);
       return { subject: payload.sub, groups: groupsClaim(payload) };
     } catch (error) {
       if (error instanceof errors.JWKSTimeout || (error instanceof TypeError && /fetch/i.test(error.message))) {

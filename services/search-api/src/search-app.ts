@@ -15,6 +15,8 @@ export interface SearchAppDeps {
   logger: Logger;
   registry: Registry;
   checks: ReadinessChecks;
+  /** When set, /metrics requires it as bearer token (the admin token in production). */
+  metricsToken?: string | undefined;
 }
 
 declare module 'fastify' {
@@ -52,7 +54,7 @@ export async function buildSearchApp(deps: SearchAppDeps): Promise<FastifyInstan
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  registerOpsRoutes(app, deps.registry, deps.checks);
+  registerOpsRoutes(app, deps.registry, deps.checks, { metricsToken: deps.metricsToken });
 
   const latency = new Histogram({
     name: 'onramp_search_request_duration_seconds',

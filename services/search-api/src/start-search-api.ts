@@ -1,12 +1,15 @@
 // Wires search-api for a process: the caller authentication from config (disabled only on request, and
 // then loudly), the search runtime, and the HTTP listener.
-import { createRegistry, type Config, type Logger } from '@onramp/core';
+import { createRegistry, metricsToken, type Config, type Logger } from '@onramp/core';
 import type { SearchRuntime } from '@onramp/search';
 import { createAuthenticator } from './authenticate.js';
 import { buildSearchApp } from './search-app.js';
 
+export const AUTH_DISABLED_WARNING = 'SEARCH_AUTH=disabled: callers are not authenticated and every caller may read every document';
+
 export interface RunningSearchApi {
   url: string;
+  auth: Config['search']['auth'];
   close(): Promise<void>;
 }
 
@@ -16,10 +19,14 @@ export async function startSearchApi(
 ): Promise<RunningSearchApi> {
   const logger = deps.logger.child({ service: 'search-api' });
   const { search } = config;
-  const authenticate = createAuthenticator({ mode: search.auth, jwksUrl: search.jwksUrl, jwtSecret: search.jwtSecret });
-  if (search.auth === 'disabled') {
-    logger.warn('SEARCH_AUTH=disabled: callers are not authenticated and every caller may read every document');
-  }
+  const authenticate = createAuthenticator({
+    mode: search.auth,
+    jwksUrl: search.jwksUrl,
+    jwtSecret: search.jwtSecret,
+    audience: search.jwtAudience,
+    issuer: search.jwtIssuer,
+  });
+  if (search.auth === 'disabled') logger.warn({ production: config.production }, AUTH_DISABLED_WARNING);
   const { embedder, store } = deps.search;
   await store.open({ name: embedder.name, dimension: embedder.dimension });
   const app = await buildSearchApp({
@@ -29,8 +36,9 @@ export async function startSearchApi(
     logger,
     registry: createRegistry('search-api'),
     checks: { index: () => store.search({ query: 'readiness', k: 1, mode: 'keyword', filter: { groups: 'all' } }) },
+    metricsToken: metricsToken(config, config.adminToken),
   });
   const url = await app.listen({ port: search.port, host: deps.host ?? config.search.host });
   logger.info({ url, auth: search.auth, backend: search.backend, embedder: embedder.name }, 'search-api listening');
-  return { url, close: () => app.close() };
+  return { url, auth: search.auth, close: () => app.close() };
 }

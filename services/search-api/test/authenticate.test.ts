@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import t from 'tap';
-import { createAuthenticator } from '@onramp/search-api';
+import { CLOCK_TOLERANCE_SECONDS, createAuthenticator } from '@onramp/search-api';
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -54,4 +54,36 @@ t.test('an unreachable JWKS is a 503-class error, not a 401', async (t) => {
 t.test('authentication is off only when disabled explicitly, and needs a key source otherwise', async (t) => {
   t.same(await createAuthenticator({ mode: 'disabled' })(undefined), { subject: undefined, groups: 'all' });
   t.throws(() => createAuthenticator({ mode: 'jwt' }), { code: 'config_invalid', message: /SEARCH_JWKS_URL or SEARCH_JWT_SECRET/ });
+});
+
+const SECRET = new TextEncoder().encode('a-shared-secret-of-at-least-32-bytes');
+const hs256 = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
+
+t.test('a token without exp is refused: it would never expire', async (t) => {
+  const authenticate = createAuthenticator({ mode: 'jwt', jwtSecret: 'a-shared-secret-of-at-least-32-bytes' });
+  await t.rejects(authenticate(`Bearer ${await hs256({ groups: ['x'] }).sign(SECRET)}`), { code: 'unauthorized', message: /ERR_JWT_CLAIM_VALIDATION_FAILED/ });
+  t.same((await authenticate(`Bearer ${await hs256({ groups: ['x'] }).setExpirationTime('5m').sign(SECRET)}`)).groups, ['x']);
+});
+
+t.test('expiry is honoured within the bounded clock skew, not beyond', async (t) => {
+  const authenticate = createAuthenticator({ mode: 'jwt', jwtSecret: 'a-shared-secret-of-at-least-32-bytes' });
+  const now = Math.floor(Date.now() / 1000);
+  const expiredAgo = (seconds: number) => hs256({ groups: ['x'] }).setExpirationTime(now - seconds).sign(SECRET);
+  t.ok(await authenticate(`Bearer ${await expiredAgo(CLOCK_TOLERANCE_SECONDS - 10)}`), 'inside the tolerance');
+  await t.rejects(authenticate(`Bearer ${await expiredAgo(CLOCK_TOLERANCE_SECONDS + 10)}`), { code: 'unauthorized', message: /ERR_JWT_EXPIRED/ });
+});
+
+t.test('audience and issuer are checked when configured', async (t) => {
+  const authenticate = createAuthenticator({ mode: 'jwt', jwtSecret: 'a-shared-secret-of-at-least-32-bytes', audience: 'onramp-search', issuer: 'https://idp.example.com/' });
+  const token = (aud: string | undefined, iss: string | undefined) => {
+    const jwt = hs256({ groups: ['x'] }).setExpirationTime('5m');
+    if (aud !== undefined) jwt.setAudience(aud);
+    if (iss !== undefined) jwt.setIssuer(iss);
+    return jwt.sign(SECRET);
+  };
+  t.same((await authenticate(`Bearer ${await token('onramp-search', 'https://idp.example.com/')}`)).groups, ['x']);
+  await t.rejects(authenticate(`Bearer ${await token('another-app', 'https://idp.example.com/')}`), { code: 'unauthorized' }, 'a token meant for another application');
+  await t.rejects(authenticate(`Bearer ${await token('onramp-search', 'https://evil.example.com/')}`), { code: 'unauthorized' }, 'a token from another issuer');
+  await t.rejects(authenticate(`Bearer ${await token(undefined, 'https://idp.example.com/')}`), { code: 'unauthorized' }, 'no audience');
+  await t.rejects(authenticate(`Bearer ${await token('onramp-search', undefined)}`), { code: 'unauthorized' }, 'no issuer');
 });

@@ -16,8 +16,9 @@ export function envelopeSchema(data: TSchema = Type.Unknown()): TSchema {
       source: Type.String({ minLength: 1, maxLength: 255 }),
       type: Type.String({ minLength: 1, maxLength: 255 }),
       subject: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
-      time: Type.Optional(Type.String({ format: 'date-time' })),
-      datacontenttype: Type.Optional(Type.String({ pattern: '^application/([a-z0-9.+-]+\\+)?json(;.*)?$' })),
+      // The lengths are the log's column sizes: an event that validates must fit.
+      time: Type.Optional(Type.String({ format: 'date-time', maxLength: 64 })),
+      datacontenttype: Type.Optional(Type.String({ pattern: '^application/([a-z0-9.+-]+\\+)?json(;.*)?$', maxLength: 255 })),
       dataschema: Type.Optional(Type.String({ format: 'uri', maxLength: 1024 })),
       data,
     },
@@ -26,8 +27,17 @@ export function envelopeSchema(data: TSchema = Type.Unknown()): TSchema {
   );
 }
 
+// An address as RFC 6531 (SMTPUTF8) allows it: the dot-atom of RFC 5322 plus any non-ASCII character
+// that is not a control, format (bidi, zero-width) or space character in the local part, and labels of
+// letters, marks and digits of any script in the domain (`josé@example.com`, `用户@例子.公司`). Every
+// address ajv-formats' `email` accepts, this accepts too. Ajv compiles patterns with the `u` flag.
+const ATOM = "(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]|[^\\p{C}\\p{Z}\\x00-\\x7f])+";
+// Written so that no character can be matched two ways: the check stays linear in the input's length.
+const LABEL = '[\\p{L}\\p{M}\\p{N}]+(?:-+[\\p{L}\\p{M}\\p{N}]+)*';
+export const EMAIL_ADDRESS_PATTERN = `^${ATOM}(?:\\.${ATOM})*@(?:${LABEL}\\.)+${LABEL}$`;
+
 const Email = Type.Object({
-  value: Type.String({ format: 'email', maxLength: 320 }),
+  value: Type.String({ pattern: EMAIL_ADDRESS_PATTERN, maxLength: 320 }),
   type: Type.Optional(Type.String()),
   primary: Type.Optional(Type.Boolean()),
   display: Type.Optional(Type.String()),
@@ -79,7 +89,9 @@ export const DocumentPublished = Type.Object(
   {
     uri: Type.String({ minLength: 1, maxLength: 1024 }),
     title: Type.String({ minLength: 1, maxLength: 1024 }),
-    text: Type.Optional(Type.String({ maxLength: 4 * 1024 * 1024 })),
+    // Within MAX_DATA_BYTES (storable.ts) at 4 bytes a character; `onramp docs add` inlines files of up to
+    // 1 MiB and publishes larger ones by location.
+    text: Type.Optional(Type.String({ maxLength: 1024 * 1024 })),
     location: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
     acl: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 256 }),
   },

@@ -13,11 +13,19 @@ export interface ScimUserData {
 
 const ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 
-/** A string from the event with control characters turned into spaces and trimmed; empty → undefined. */
+/**
+ * A string from the event with control characters (C0, DEL, C1) turned into spaces, bidi and invisible
+ * direction marks removed, trimmed; empty → undefined. The marks (U+202A–U+202E embeddings and overrides,
+ * U+2066–U+2069 isolates, U+200E/U+200F, U+061C) would let a name reorder the text around it in an email
+ * ("Trojan Source"); a name reads the same without them.
+ */
 export function cleanText(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed here
-  const clean = value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const clean = value
+    .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]+/g, '')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed here
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .trim();
   return clean === '' ? undefined : clean;
 }
 

@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { InvalidEvent, type InvalidField } from '../errors.js';
 import { fromStructured, type CloudEvent } from './cloud-event.js';
 import { DATA_SCHEMAS, envelopeSchema } from './schemas.js';
+import { storableProblems } from './storable.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on .default.
 const addFormats = addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv };
@@ -34,7 +35,11 @@ export function parseEvent(input: unknown, index: number): CloudEvent {
   const type = (input as { type?: unknown }).type;
   const validate = (typeof type === 'string' ? byType.get(type) : undefined) ?? envelope;
   if (!validate(input)) throw new InvalidEvent(index, describe(validate.errors));
-  return fromStructured(input as Record<string, unknown>);
+  const event = fromStructured(input as Record<string, unknown>);
+  // Only after the schema passed: extension values are then scalars, safe to serialize.
+  const problems = storableProblems(input as Record<string, unknown>, event.extensions);
+  if (problems.length > 0) throw new InvalidEvent(index, problems);
+  return event;
 }
 
 export function parseEvents(inputs: unknown[]): CloudEvent[] {

@@ -1,6 +1,7 @@
 // /healthz, /readyz and /metrics, the same on every service.
 import type { FastifyInstance } from 'fastify';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { requireBearer } from './bearer.js';
 
 /** Each check answers whether one dependency is reachable now. */
 export type ReadinessChecks = Record<string, () => Promise<unknown>>;
@@ -26,7 +27,17 @@ async function within(ms: number, check: () => Promise<unknown>): Promise<boolea
   }
 }
 
-export function registerOpsRoutes(app: FastifyInstance, registry: Registry, checks: ReadinessChecks): void {
+export interface OpsRouteOptions {
+  /** When set (in production: the admin token), /metrics answers only to this bearer token. */
+  metricsToken?: string | undefined;
+}
+
+/** The token /metrics requires: the admin token in production, none elsewhere. */
+export function metricsToken(config: { production: boolean }, adminToken: string | undefined): string | undefined {
+  return config.production ? adminToken : undefined;
+}
+
+export function registerOpsRoutes(app: FastifyInstance, registry: Registry, checks: ReadinessChecks, options: OpsRouteOptions = {}): void {
   const statusSchema = { response: { 200: { type: 'object', additionalProperties: true } } };
   app.get('/healthz', { schema: statusSchema }, async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
@@ -36,7 +47,11 @@ export function registerOpsRoutes(app: FastifyInstance, registry: Registry, chec
     const ready = results.every(Boolean);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', dependencies });
   });
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
+  // Metrics name queues, consumers and volumes: in production, not for anyone who can reach the port.
+  const { metricsToken: token } = options;
+  app.get('/metrics', {
+    onRequest: async (request) => {
+      if (token !== undefined) requireBearer(request.headers.authorization, token);
+    },
+  }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 }

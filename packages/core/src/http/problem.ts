@@ -16,8 +16,13 @@ const problemType = (code: string) => `urn:onramp:problem:${code}`;
 const STATUS_BY_CODE: Record<string, [number, string]> = {
   invalid_event: [400, 'Invalid event'],
   invalid_request: [400, 'Invalid request'],
+  unstorable_event: [400, 'Event cannot be stored'],
   unauthorized: [401, 'Unauthorized'],
   forbidden: [403, 'Forbidden'],
+  forbidden_event: [403, 'Event not accepted through this door'],
+  location_forbidden: [400, 'Document location outside the documents roots'],
+  location_unsupported: [400, 'Document location not supported'],
+  location_unreadable: [400, 'Document location cannot be read'],
   not_found: [404, 'Not found'],
   payload_too_large: [413, 'Payload too large'],
   unsupported_media_type: [415, 'Unsupported media type'],
@@ -62,7 +67,9 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
 export function registerProblemHandlers(app: FastifyInstance, logger: Logger): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error);
-    if (problem.status >= 500) logger.error({ err: error, url: request.url }, 'request failed');
+    // The route, not the URL: a query string (or a path parameter) may carry a name or an address.
+    const route = request.routeOptions.url ?? request.url.split('?')[0];
+    if (problem.status >= 500) logger.error({ err: error, method: request.method, route }, 'request failed');
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -1,8 +1,11 @@
 // Group commit: concurrent appends (one per HTTP request) share transactions. Requests that arrive while
 // the transactions in flight are being written queue up and go together into the next one. A few
 // transactions may be in flight at once, so that some are being built while others wait for their commit.
-// Each caller gets only its own results; a failure fails every caller of that transaction alike.
+// Each caller gets only its own results. When a shared transaction fails, each caller's events are tried
+// again in a transaction of their own, so that one unstorable event fails only the request that sent it;
+// when the database itself is down, that would not help, and every caller gets the failure at once.
 import type { CloudEvent } from '../events/cloud-event.js';
+import { isLogUnavailable } from './append-failure.js';
 import type { AppendResult } from './event-log.js';
 
 type Append = (events: CloudEvent[]) => Promise<AppendResult[]>;
@@ -39,7 +42,16 @@ export function createAppendBatcher(appendBatch: Append, options: AppendBatcherO
     return group;
   }
 
+  async function alone(waiting: Waiting): Promise<void> {
+    try {
+      waiting.resolve(await appendBatch(waiting.events));
+    } catch (error) {
+      waiting.reject(error);
+    }
+  }
+
   async function write(group: Waiting[]): Promise<void> {
+    if (group.length === 1) return alone(group[0]!);
     try {
       const results = await appendBatch(group.flatMap((w) => w.events));
       let offset = 0;
@@ -48,7 +60,9 @@ export function createAppendBatcher(appendBatch: Append, options: AppendBatcherO
         offset += waiting.events.length;
       }
     } catch (error) {
-      for (const waiting of group) waiting.reject(error);
+      // The shared transaction rolled back whole, so nothing of any caller is written yet.
+      if (isLogUnavailable(error)) for (const waiting of group) waiting.reject(error);
+      else await Promise.all(group.map(alone));
     }
   }
 

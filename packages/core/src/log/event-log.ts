@@ -17,10 +17,14 @@ export interface EventFilter {
 }
 
 const ROWS_PER_STATEMENT = 500;
+// A multi-row INSERT is one packet: bounded in bytes too, so that large events (MAX_DATA_BYTES each) never
+// add up past the server's max_allowed_packet (16 MiB by default in MariaDB), even after escaping doubles them.
+const BYTES_PER_STATEMENT = 4 * 1024 * 1024;
 const ER_DUP_ENTRY = 1062;
 const ER_LOCK_DEADLOCK = 1213;
 
-const keyOf = (e: { source: string; id: string }) => `${e.source}\u0000${e.id}`;
+// Unambiguous whatever the strings contain (a separator character could also occur inside them).
+const keyOf = (e: { source: string; id: string }) => JSON.stringify([e.source, e.id]);
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -54,7 +58,29 @@ async function findSeqs(
   return found;
 }
 
-function toRow(event: CloudEvent): Omit<EventsTable, 'seq' | 'recorded_at'> {
+type EventInsert = Omit<EventsTable, 'seq' | 'recorded_at'>;
+
+/** Rows grouped into statements of at most ROWS_PER_STATEMENT rows and, beyond a first row, BYTES_PER_STATEMENT. */
+function statements(rows: EventInsert[]): EventInsert[][] {
+  const out: EventInsert[][] = [];
+  let current: EventInsert[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    // The other columns are a few KiB at most (their lengths are bounded by the schema).
+    const size = Buffer.byteLength(row.data ?? '') + Buffer.byteLength(row.extensions) + 4096;
+    if (current.length > 0 && (current.length >= ROWS_PER_STATEMENT || bytes + size > BYTES_PER_STATEMENT)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+function toRow(event: CloudEvent): EventInsert {
   return {
     source: event.source,
     id: event.id,
@@ -78,8 +104,8 @@ export async function appendInTransaction(trx: Transaction<Database>, events: Cl
     if (!existing.has(key) && !fresh.has(key)) fresh.set(key, event);
   }
   if (fresh.size > 0) {
-    for (const batch of chunks([...fresh.values()], ROWS_PER_STATEMENT)) {
-      await trx.insertInto('events').values(batch.map(toRow)).execute();
+    for (const rows of statements([...fresh.values()].map(toRow))) {
+      await trx.insertInto('events').values(rows).execute();
     }
     const inserted = await findSeqs(trx, [...fresh.values()]);
     for (const batch of chunks([...inserted.values()], ROWS_PER_STATEMENT)) {

@@ -19,5 +19,7 @@ export interface ConsumerModule<Options extends ServiceWorkerOptions = ServiceWo
   readonly variables: readonly string[];
   /** One line for `onramp start`'s output: where its effects go. */
   describe(config: Config): string;
+  /** The warning when the configuration makes it a stand-in (captured mail, a dry run); undefined when real. */
+  standIn?(config: Config): string | undefined;
   start(config: Config, options: Options): Promise<RunningConsumer>;
 }

@@ -6,7 +6,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { CloudEvent, StoredEvent } from '../events/cloud-event.js';
 import { PermanentError, RetryableError } from '../errors.js';
 import type { Db } from '../log/database.js';
-import { isDatabaseUnavailable } from '../log/database-errors.js';
+import { isLogUnavailable } from '../log/append-failure.js';
 import { readEvent } from '../log/event-log.js';
 import type { Logger } from '../logger.js';
 import type { Consumer, DeliveryJob } from './consumers.js';
@@ -106,7 +106,7 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
         try {
           return await write();
         } catch (error) {
-          if (!isDatabaseUnavailable(error) || closingRequested) throw error;
+          if (!isLogUnavailable(error) || closingRequested) throw error;
           if (!warned) {
             warned = true;
             waiting.inc({ consumer });
@@ -138,7 +138,7 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
       // A projection is rebuilt by replays, so it never skips; a reaction happens once.
       if (event !== undefined && !forced && definition.kind !== 'projection') done = await isCompleted(db, consumer, seq);
     } catch (error) {
-      if (isDatabaseUnavailable(error)) return laterForLog(job, token, error);
+      if (isLogUnavailable(error)) return laterForLog(job, token, error);
       throw error;
     }
     if (event === undefined) throw new UnrecoverableError(`event ${seq} is not in the log`);
@@ -154,7 +154,7 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
     try {
       outcomes = await handle(stored, { attempt, maxAttempts, redelivery, forced, logger: log.child({ seq }) });
     } catch (error) {
-      if (isDatabaseUnavailable(error)) return laterForLog(job, token, error);
+      if (isLogUnavailable(error)) return laterForLog(job, token, error);
       if (error instanceof RetryableError && error.retryAfterMs !== undefined) {
         // The provider said when to come back: wait that long without spending an attempt.
         log.info({ seq, retryAfterMs: error.retryAfterMs }, 'provider asked us to wait');

@@ -1,0 +1,52 @@
+// Who may say what through a door into the log: each door accepts only the (source, type) pairs on its
+// allow-list. onramp's own events (`onramp.*` types, `onramp/*` sources) never come through a door,
+// whatever a policy says: only onramp's components append them, directly.
+import { OnrampError } from '../errors.js';
+import { IDAAS_SOURCE, LIFECYCLE } from './event-types.js';
+
+export interface DoorPolicy {
+  /** The door's name, for messages. */
+  door: string;
+  /** Each entry: the sources that may send these types through the door. */
+  allowed: ReadonlyArray<{ sources: readonly string[]; types: readonly string[] }>;
+}
+
+/** The person lifecycle: what an identity provider may say. Documents are not among them. */
+export const USER_LIFECYCLE_TYPES: readonly string[] = [
+  LIFECYCLE.userCreated, LIFECYCLE.userUpdated, LIFECYCLE.userDeactivated, LIFECYCLE.userDeleted,
+];
+
+/** POST /events with sources that may send lifecycle events (INGEST_ALLOWED_SOURCES). */
+export function cloudEventsDoor(sources: readonly string[] = [IDAAS_SOURCE]): DoorPolicy {
+  return { door: 'POST /events', allowed: [{ sources, types: USER_LIFECYCLE_TYPES }] };
+}
+
+export const CLOUDEVENTS_DOOR: DoorPolicy = cloudEventsDoor();
+
+export class ForbiddenEvent extends OnrampError {
+  constructor(
+    readonly index: number,
+    readonly source: string,
+    readonly type: string,
+    door: string,
+  ) {
+    super('forbidden_event', `event ${index}: ${door} does not accept type "${type}" from source "${source}"`);
+  }
+}
+
+/** True for onramp's own sources and types, which no door accepts. */
+export function isInternalEvent(event: { source: string; type: string }): boolean {
+  return event.type.toLowerCase().startsWith('onramp.') || event.source.toLowerCase().startsWith('onramp/');
+}
+
+function allows(policy: DoorPolicy, event: { source: string; type: string }): boolean {
+  if (isInternalEvent(event)) return false;
+  return policy.allowed.some((entry) => entry.sources.includes(event.source) && entry.types.includes(event.type));
+}
+
+/** Throws ForbiddenEvent for the first event the door does not accept; call it before anything is written. */
+export function checkDoor(policy: DoorPolicy, events: ReadonlyArray<{ source: string; type: string }>): void {
+  events.forEach((event, index) => {
+    if (!allows(policy, event)) throw new ForbiddenEvent(index, event.source, event.type, policy.door);
+  });
+}
