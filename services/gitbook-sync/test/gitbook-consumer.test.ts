@@ -52,7 +52,7 @@ t.test('a joiner gets an active GitBook user in the department readers group, in
 });
 
 t.test('running the joiner effect again changes nothing', async (t) => {
-  const { db, scim, delivery, waitOutcomes } = await setup(t);
+  const { db, scim, waitOutcomes } = await setup(t);
   await appendEvents(db, [joinerEvent(3)]);
   await waitOutcomes('onramp.gitbook.AccessGranted');
   const before = scim.requests.length;

@@ -55,7 +55,7 @@ t.test('a rejected email is not retried: dead letter and WelcomeFailed with the 
 });
 
 t.test('a replay sends nothing again; replay --force sends again with a new key', async (t) => {
-  const { db, resend, delivery, outcomes } = await setup(t);
+  const { db, resend, outcomes } = await setup(t);
   await appendEvents(db, [joinerEvent(3)]);
   await waitFor(async () => (await outcomes('onramp.mail.WelcomeSent')).length === 1);
   await replayRange(db, { consumer: 'mailer' });
