@@ -17,6 +17,8 @@ export interface EventsTable {
   dataschema: string | null;
   data: string | null;
   extensions: string;
+  /** The catalogue's version of the type's data schema at append; null for types outside the catalogue. */
+  schema_version: number | null;
   recorded_at: Generated<Date>;
 }
 

@@ -145,4 +145,13 @@ export const migrations: Record<string, Migration> = {
       await sql`DROP TABLE IF EXISTS projection_checkpoints`.execute(db);
     },
   },
+  '0005_schema_version': {
+    // Which version of its type's data schema each event was validated against (events/catalogue.ts).
+    async up(db: AnyDb) {
+      await sql`ALTER TABLE events ADD COLUMN schema_version SMALLINT UNSIGNED NULL AFTER extensions`.execute(db);
+    },
+    async down(db: AnyDb) {
+      await sql`ALTER TABLE events DROP COLUMN schema_version`.execute(db);
+    },
+  },
 };
