@@ -19,7 +19,7 @@ import {
   type ConsumerHandler,
 } from '@onramp/core';
 import { TEST_REDIS, freshDatabase, freshPrefix, waitFor } from '@onramp/core/testing';
-import { joiner } from './helpers.js';
+import { joiner, welcomeSent } from './helpers.js';
 
 const FAST = { attempts: 3, backoff: { type: 'fixed', delay: 20 } };
 
@@ -54,7 +54,7 @@ t.test('handles an event once, records completion and outcome, and skips a re-ad
   let calls = 0;
   const s = await setup(t, async (event) => {
     calls++;
-    return [outcomeEvent('mailer', OUTCOME.welcomeSent, event, { messageId: 'm-1' })];
+    return [welcomeSent(event, 'm-1')];
   });
   await s.worker.start();
   const seq = await s.deliver('once');
@@ -174,7 +174,7 @@ t.test('two deliveries of one event at once: one effect, one outcome in the log'
   const s = await setup(t, async (event) => {
     calls++;
     await new Promise((resolve) => setTimeout(resolve, 100)); // both are in the handler together
-    return [outcomeEvent('mailer', OUTCOME.welcomeSent, event, { messageId: 'same' })];
+    return [welcomeSent(event, 'same')];
   });
   await s.worker.start();
   const seq = await s.deliver('twice');

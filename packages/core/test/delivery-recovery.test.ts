@@ -15,7 +15,7 @@ import {
   startDispatcher,
 } from '@onramp/core';
 import { TEST_REDIS, freshDatabase, freshPrefix, startOutageProxy, startPrivateRedis, waitFor } from '@onramp/core/testing';
-import { joiner } from './helpers.js';
+import { joiner, welcomeSent } from './helpers.js';
 
 const FAST = { attempts: 2, backoff: { type: 'fixed', delay: 20 } };
 const completions = async (db: Awaited<ReturnType<typeof freshDatabase>>['db']) =>
@@ -72,7 +72,7 @@ t.test('the log down after the effect: the worker waits, records once, spends no
         calls++;
         await proxy.down(); // the effect happened; the log goes away before it is recorded
         setTimeout(() => void proxy.up(), 5000);
-        return [outcomeEvent('mailer', OUTCOME.welcomeSent, event, { messageId: 'm' })];
+        return [welcomeSent(event, 'm')];
       },
     },
     { db: viaProxy, redisUrl: TEST_REDIS, prefix, logger: silentLogger },

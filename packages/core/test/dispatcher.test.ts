@@ -4,13 +4,14 @@ import t from 'tap';
 import {
   appendEvents,
   createConsumerWorker,
+  readEvents,
   openDeliveryQueues,
   silentLogger,
   startDispatcher,
   type StoredEvent,
 } from '@onramp/core';
 import { TEST_REDIS, freshDatabase, freshPrefix, registerTestConsumers, startPrivateRedis, waitFor } from '@onramp/core/testing';
-import { jobIds, joiner } from './helpers.js';
+import { jobIds, joiner, welcomeSent } from './helpers.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -40,7 +41,8 @@ t.test('every subscribed consumer gets one job per event, with the job id derive
   const [doc] = await appendEvents(db, [
     { ...joiner('d'), type: 'Document.Published', data: { uri: 'x', title: 'x', text: 'x', acl: [] } },
   ]);
-  await appendEvents(db, [{ ...joiner('o'), type: 'onramp.mail.WelcomeSent', source: 'onramp/mailer' }]);
+  const [created0] = await readEvents(db, { limit: 1 });
+  await appendEvents(db, [welcomeSent(created0!, 'o')]);
   dispatcher.wake();
   await waitFor(async () => (await outboxSize(db)) === 0, undefined, 'outbox drained');
   t.same(await jobIds(TEST_REDIS, prefix, 'mailer'), [`seq-${created!.seq}`]);
