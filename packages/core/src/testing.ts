@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
-import { openDatabase, type Db } from './log/database.js';
+import { migrateDatabase, type Db } from './log/database.js';
 import { toStructured, type CloudEvent } from './events/cloud-event.js';
 import { SCIM_ENTERPRISE_USER, SCIM_USER } from './events/schemas.js';
 import type { Logger } from './logger.js';
@@ -28,7 +28,7 @@ export interface TestDatabase {
 export async function freshDatabase(label = 't'): Promise<TestDatabase> {
   const name = `onramp_test_${label.replace(/\W/g, '').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
   const url = `${TEST_MYSQL}/${name}`;
-  const db = await openDatabase(url);
+  const { db } = await migrateDatabase(url);
   return {
     db,
     url,
