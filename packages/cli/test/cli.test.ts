@@ -7,7 +7,7 @@ import t from 'tap';
 import { Queue } from 'bullmq';
 import { OUTCOME, appendEvents, deliveryPrefix, readEvents, recordDeadLetter, type CloudEvent } from '@onramp/core';
 import { TEST_REDIS, freshDatabase, freshPrefix } from '@onramp/core/testing';
-import { main, type Io } from '@onramp/cli';
+import { main, registerModules, type Io } from '@onramp/cli';
 
 const bin = fileURLToPath(new URL('../../../bin/onramp.js', import.meta.url));
 
@@ -29,6 +29,8 @@ function capture(): Io & { lines: string[]; errors: string[] } {
 
 async function withEnv(t: { teardown: (fn: () => Promise<void>) => void }) {
   const database = await freshDatabase('cli');
+  // As `onramp migrate` leaves a log: the consumers' subscriptions registered.
+  await registerModules(database.db);
   const prefix = freshPrefix('cli');
   process.env.DATABASE_URL = database.url;
   process.env.REDIS_URL = TEST_REDIS;
