@@ -8,7 +8,7 @@ const age = (seconds: number | null) =>
 export async function listConsumers(ctx: CommandContext, io: Io, json: boolean): Promise<void> {
   const statuses = await consumerStatuses(ctx.db);
   if (json) return statuses.forEach((s) => io.out(JSON.stringify(s)));
-  if (statuses.length === 0) return io.out('no consumer is registered yet (onramp start registers them)');
+  if (statuses.length === 0) return io.out('no consumer is registered yet (onramp migrate registers them)');
   io.out(['consumer'.padEnd(14), 'start'.padStart(8), 'pending'.padStart(8), 'oldest'.padStart(7), 'in flight'.padStart(9), 'dead'.padStart(6), '  types'].join(' '));
   for (const s of statuses) {
     io.out([

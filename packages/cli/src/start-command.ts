@@ -76,7 +76,8 @@ export async function startCommand(ctx: CommandContext, io: Io, only: string | u
   const close = closeAll(closers, ctx.logger);
   closeOnSignal(close, ctx.logger);
   try {
-    // Every consumer's subscription is recorded before the first event can arrive: none is missed.
+    // `onramp migrate` recorded every consumer's subscription; recording them again (rows, no DDL) keeps a
+    // deploy that adds a consumer without a migration from missing events appended before its worker runs.
     await registerModules(ctx.db);
     for (const name of names) closers.push(await COMPONENTS[name]!(ctx, io));
   } catch (error) {

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { Queue } from 'bullmq';
 import { OUTCOME, appendEvents, deliveryPrefix, readEvents, recordDeadLetter, type CloudEvent } from '@onramp/core';
-import { TEST_REDIS, freshDatabase, freshPrefix, registerTestConsumers } from '@onramp/core/testing';
-import { main, type Io } from '@onramp/cli';
+import { TEST_REDIS, freshDatabase, freshPrefix } from '@onramp/core/testing';
+import { main, registerModules, type Io } from '@onramp/cli';
 
 const bin = fileURLToPath(new URL('../../../bin/onramp.js', import.meta.url));
 
@@ -29,6 +29,8 @@ function capture(): Io & { lines: string[]; errors: string[] } {
 
 async function withEnv(t: { teardown: (fn: () => Promise<void>) => void }) {
   const database = await freshDatabase('cli');
+  // As `onramp migrate` leaves a log: the consumers' subscriptions registered.
+  await registerModules(database.db);
   const prefix = freshPrefix('cli');
   process.env.DATABASE_URL = database.url;
   process.env.REDIS_URL = TEST_REDIS;
@@ -104,10 +106,11 @@ t.test('docs add publishes only from under DOCS_ROOTS: a folder outside, or a li
 
 t.test('replay --dry-run changes nothing; replay schedules the range and says so', async (t) => {
   const s = await withEnv(t);
+  await s.db.deleteFrom('subscriptions').where('consumer', '=', 'mailer').execute();
   const unregistered = capture();
-  t.equal(await main(['replay', '--consumer', 'mailer'], unregistered), 1, 'a consumer that never ran here');
+  t.equal(await main(['replay', '--consumer', 'mailer'], unregistered), 1, 'a consumer that was never registered here');
   t.match(unregistered.errors[0], /no consumer "mailer" is registered/);
-  await registerTestConsumers(s.db);
+  await registerModules(s.db);
   await appendEvents(s.db, [joiner('a'), joiner('b'), joiner('c')]);
   const queue = new Queue('mailer', { prefix: s.prefix, connection: { host: '127.0.0.1', port: 6379 } });
   t.teardown(() => queue.close());

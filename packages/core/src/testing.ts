@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
-import { openDatabase, type Db } from './log/database.js';
+import { migrateDatabase, type Db } from './log/database.js';
 import { toStructured, type CloudEvent } from './events/cloud-event.js';
 import { SCIM_ENTERPRISE_USER, SCIM_USER } from './events/schemas.js';
 import type { Logger } from './logger.js';
@@ -24,20 +24,31 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A new, migrated database `onramp_test_<random>`; drop() destroys the pool and the database. */
-export async function freshDatabase(label = 't'): Promise<TestDatabase> {
+/** A database name no other test uses, not created yet (for tests of `onramp migrate`); drop() removes it if made. */
+export function unmigratedDatabase(label = 't'): { url: string; name: string; drop(): Promise<void> } {
   const name = `onramp_test_${label.replace(/\W/g, '').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
-  const url = `${TEST_MYSQL}/${name}`;
-  const db = await openDatabase(url);
   return {
-    db,
-    url,
+    url: `${TEST_MYSQL}/${name}`,
     name,
     async drop() {
-      await db.destroy();
-      const connection = await createConnection(TEST_MYSQL.replace(/^mysql:/, 'mysql:'));
+      const connection = await createConnection(TEST_MYSQL);
       await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await connection.end();
+    },
+  };
+}
+
+/** A new, migrated database `onramp_test_<random>`; drop() destroys the pool and the database. */
+export async function freshDatabase(label = 't'): Promise<TestDatabase> {
+  const database = unmigratedDatabase(label);
+  const { db } = await migrateDatabase(database.url);
+  return {
+    db,
+    url: database.url,
+    name: database.name,
+    async drop() {
+      await db.destroy();
+      await database.drop();
     },
   };
 }

@@ -1,9 +1,11 @@
-// Opening the event-log database: created if missing, migrated to the latest version, then handed out
-// as a Kysely instance. MariaDB 10.11+ and MySQL 8 both work.
+// The event-log database as a Kysely instance. Only `onramp migrate` (and tests' fresh databases) create
+// and migrate it, with DDL rights; every other process connects and checks that the schema is the one
+// it was built for. MariaDB 10.11+ and MySQL 8 both work.
 import { Kysely, Migrator, MysqlDialect, type Generated } from 'kysely';
 import { createPool, type Pool, type PoolOptions } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
 import { migrations } from './migrations.js';
+import { checkSchema } from './schema-version.js';
 
 export interface EventsTable {
   seq: Generated<number>;
@@ -77,7 +79,7 @@ function poolOptions(url: string): PoolOptions & { database: string } {
   };
 }
 
-/** Creates the database if it does not exist; idempotent. */
+/** Creates the database if it does not exist; idempotent. Needs the CREATE privilege: `onramp migrate` only. */
 export async function createDatabaseIfMissing(url: string): Promise<void> {
   const { database, ...options } = poolOptions(url);
   const connection = await createConnection(options);
@@ -90,7 +92,8 @@ export async function createDatabaseIfMissing(url: string): Promise<void> {
   }
 }
 
-export async function migrateToLatest(db: Db): Promise<void> {
+/** Applies the migrations the database has not applied yet; returns their names. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
@@ -102,6 +105,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
   if (error !== undefined || failed !== undefined) {
     throw new Error(`migration ${failed?.migrationName ?? ''} failed`, { cause: error });
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 export function connectDatabase(url: string, connectionLimit = 10): { db: Db; pool: Pool } {
@@ -109,12 +113,26 @@ export function connectDatabase(url: string, connectionLimit = 10): { db: Db; po
   return { db: new Kysely<Database>({ dialect: new MysqlDialect({ pool }) }), pool };
 }
 
-/** Creates, migrates and connects: what every process does at start. */
-export async function openDatabase(url: string, connectionLimit = 10): Promise<Db> {
+/** Creates the database if missing and migrates it (`onramp migrate`; tests' fresh databases). Needs DDL rights. */
+export async function migrateDatabase(url: string, connectionLimit = 10): Promise<{ db: Db; applied: string[] }> {
   await createDatabaseIfMissing(url);
   const { db } = connectDatabase(url, connectionLimit);
   try {
-    await migrateToLatest(db);
+    return { db, applied: await migrateToLatest(db) };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+/**
+ * Connects to the log as every service and command does: DML only, no schema change. Refuses a schema
+ * other than this code's with SchemaMismatch, whose message names the command to run.
+ */
+export async function connectLog(url: string, connectionLimit = 10): Promise<Db> {
+  const { db } = connectDatabase(url, connectionLimit);
+  try {
+    await checkSchema(db, poolOptions(url).database);
   } catch (error) {
     await db.destroy();
     throw error;
