@@ -12,7 +12,6 @@ import {
   registerSubscriptions,
   listDeadLetters,
   openDeliveryQueues,
-  outcomeEvent,
   readEvents,
   retryDeadLetters,
   silentLogger,

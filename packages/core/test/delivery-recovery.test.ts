@@ -8,7 +8,6 @@ import {
   createConsumerWorker,
   listDeadLetters,
   openDeliveryQueues,
-  outcomeEvent,
   readEvents,
   registerSubscriptions,
   silentLogger,
