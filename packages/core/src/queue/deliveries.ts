@@ -4,8 +4,9 @@
 // a subject are ready at once. These transactions run at READ COMMITTED and lock the subject's rows, so
 // that a relay adding a row and a worker finishing the one before it always see each other.
 import { createHash } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { sql, type Insertable, type Transaction } from 'kysely';
 import type { Database } from '../log/database.js';
+import { groupBy } from './group-by.js';
 
 export interface NewDelivery {
   consumer: string;
@@ -33,50 +34,65 @@ export function subjectKey(subject: string | undefined | null): Buffer | null {
 
 const lineOf = (consumer: string, key: Buffer) => `${consumer}\u0000${key.toString('hex')}`;
 
-/** The (consumer, subject) lines among `keys` that already have a row not yet finished; locks those rows. */
-async function busyLines(trx: Trx, keys: { consumer: string; key: Buffer }[]): Promise<Set<string>> {
-  const busy = new Set<string>();
-  const byConsumer = new Map<string, Buffer[]>();
-  for (const { consumer, key } of keys) byConsumer.set(consumer, [...(byConsumer.get(consumer) ?? []), key]);
-  for (const [consumer, subjectKeys] of byConsumer) {
-    for (let i = 0; i < subjectKeys.length; i += 500) {
-      const rows = await trx
-        .selectFrom('deliveries')
-        .select('subject_key')
-        .where('consumer', '=', consumer)
-        .where('subject_key', 'in', subjectKeys.slice(i, i + 500))
-        .forUpdate()
-        .execute();
-      for (const row of rows) if (row.subject_key !== null) busy.add(lineOf(consumer, row.subject_key));
-    }
-  }
-  return busy;
-}
+type DeliveryRow = Insertable<Database['deliveries']>;
 
 /**
- * Adds delivery rows in seq order (a row that exists is left alone). Returns the ones that are ready:
- * the first of their subject's line. With `queuedNow`, ready rows are marked queued: the caller adds
- * their jobs before it commits.
+ * What is already there for these deliveries, locked: the (consumer, subject) lines that have an unfinished
+ * row, and the (consumer, seq) rows that exist (a replay may have written one for an event still in the
+ * outbox: that row is the delivery).
  */
-export async function addDeliveries(
-  trx: Trx,
-  deliveries: NewDelivery[],
-  options: { queuedNow: boolean },
-): Promise<NewDelivery[]> {
-  if (deliveries.length === 0) return [];
-  const keyed = deliveries.map((d) => ({ ...d, key: subjectKey(d.subject) }));
-  const busy = await busyLines(trx, keyed.flatMap((d) => (d.key === null ? [] : [{ consumer: d.consumer, key: d.key }])));
+async function existingRows(trx: Trx, keyed: (NewDelivery & { key: Buffer | null })[]): Promise<{ busy: Set<string>; existing: Set<string> }> {
+  const busy = new Set<string>();
   const existing = new Set<string>();
-  // A replay may have written a row for an event still in the outbox: that row is the delivery.
-  for (const consumer of new Set(keyed.map((d) => d.consumer))) {
-    const seqs = keyed.filter((d) => d.consumer === consumer).map((d) => d.seq);
+  const consumers = [...new Set(keyed.map((d) => d.consumer))];
+  // The same events go to several consumers: their subjects are looked up once, for all of them.
+  const keys = [...new Map(keyed.flatMap((d) => (d.key === null ? [] : [[d.key.toString('hex'), d.key] as const]))).values()];
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await trx
+      .selectFrom('deliveries')
+      .select(['consumer', 'seq', 'subject_key'])
+      .where('consumer', 'in', consumers)
+      .where('subject_key', 'in', keys.slice(i, i + 500))
+      .forUpdate()
+      .execute();
+    for (const row of rows) {
+      busy.add(lineOf(row.consumer, row.subject_key!));
+      existing.add(`${row.consumer}\u0000${Number(row.seq)}`);
+    }
+  }
+  // A row has the subject of its event, so only events without a subject need looking up by seq.
+  for (const [consumer, deliveries] of groupBy(keyed.filter((d) => d.key === null), (d) => d.consumer)) {
+    const seqs = deliveries.map((d) => d.seq);
     for (let i = 0; i < seqs.length; i += 1000) {
       const rows = await trx.selectFrom('deliveries').select('seq').where('consumer', '=', consumer).where('seq', 'in', seqs.slice(i, i + 1000)).execute();
       for (const row of rows) existing.add(`${consumer}\u0000${Number(row.seq)}`);
     }
   }
+  return { busy, existing };
+}
+
+/**
+ * Plans delivery rows in seq order (a row that exists is left alone): which are ready (the first of their
+ * subject's line) and the insert that writes them all. With `queuedNow`, ready rows are written as queued:
+ * the caller adds their jobs before it commits (the relay does both at once).
+ */
+export async function planDeliveries(
+  trx: Trx,
+  deliveries: NewDelivery[],
+  options: { queuedNow: boolean },
+): Promise<{ ready: NewDelivery[]; write: () => Promise<void> }> {
+  if (deliveries.length === 0) return { ready: [], write: async () => undefined };
+  const keys = new Map<string, Buffer | null>();
+  const keyOf = (subject: string | null | undefined) => {
+    if (subject === null || subject === undefined) return null;
+    let key = keys.get(subject);
+    if (key === undefined) keys.set(subject, (key = subjectKey(subject)));
+    return key;
+  };
+  const keyed = deliveries.map((d) => ({ ...d, key: keyOf(d.subject) }));
+  const { busy, existing } = await existingRows(trx, keyed);
   const ready: NewDelivery[] = [];
-  const rows = [];
+  const rows: DeliveryRow[] = [];
   for (const d of keyed.sort((a, b) => a.seq - b.seq)) {
     if (existing.has(`${d.consumer}\u0000${d.seq}`)) continue;
     existing.add(`${d.consumer}\u0000${d.seq}`);
@@ -88,14 +104,23 @@ export async function addDeliveries(
       consumer: d.consumer,
       seq: d.seq,
       subject_key: d.key,
-      state: isReady ? ('ready' as const) : ('waiting' as const),
+      state: isReady ? 'ready' : 'waiting',
       queued_at: isReady && options.queuedNow ? new Date() : null,
       enqueues: isReady && options.queuedNow ? 1 : 0,
       redelivery: d.redelivery ?? null,
       forced: d.forced === true ? 1 : 0,
     });
   }
-  for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('deliveries').values(rows.slice(i, i + 1000)).execute();
+  const write = async () => {
+    for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('deliveries').values(rows.slice(i, i + 1000)).execute();
+  };
+  return { ready, write };
+}
+
+/** Plans and writes delivery rows; returns the ready ones. */
+export async function addDeliveries(trx: Trx, deliveries: NewDelivery[], options: { queuedNow: boolean }): Promise<NewDelivery[]> {
+  const { ready, write } = await planDeliveries(trx, deliveries, options);
+  await write();
   return ready;
 }
 

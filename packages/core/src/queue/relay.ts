@@ -6,20 +6,15 @@ import { sql, type Kysely } from 'kysely';
 import type { JobsOptions } from 'bullmq';
 import type { Database } from '../log/database.js';
 import { DELIVERY_OPTIONS } from './consumers.js';
-import { addDeliveries, type NewDelivery, type ReadyDelivery } from './deliveries.js';
+import { planDeliveries, type NewDelivery, type ReadyDelivery } from './deliveries.js';
+import { groupBy } from './group-by.js';
 import { enqueueDeliveries, type DeliveryQueues } from './delivery-queues.js';
 import { placeNewSubscriptions, readSubscriptions, type Subscription } from './subscriptions.js';
 
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return groups;
-}
 
 async function enqueueByConsumer(queues: DeliveryQueues, ready: ReadyDelivery[], jobOptions: JobsOptions): Promise<void> {
-  for (const [consumer, deliveries] of groupBy(ready, (d) => d.consumer)) {
-    await enqueueDeliveries(queues.queue(consumer), deliveries, jobOptions);
-  }
+  // One connection per queue: the consumers' jobs go in side by side.
+  await Promise.all([...groupBy(ready, (d) => d.consumer)].map(([consumer, deliveries]) => enqueueDeliveries(queues.queue(consumer), deliveries, jobOptions)));
 }
 
 async function subscriptionsByType(conn: Kysely<Database>): Promise<Map<string, Subscription[]>> {
@@ -49,12 +44,16 @@ async function expandOutbox(conn: Kysely<Database>, queues: DeliveryQueues, batc
         .filter((s) => s.startSeq !== null && Number(e.seq) > s.startSeq)
         .map((s) => ({ consumer: s.consumer, seq: Number(e.seq), subject: e.subject })),
     );
-    const ready = await addDeliveries(trx, wanted, { queuedNow: true });
-    await enqueueByConsumer(
-      queues,
-      ready.map((d) => ({ consumer: d.consumer, seq: d.seq, type: typeOf.get(d.seq)!, enqueues: 1, redelivery: null, forced: false })),
-      jobOptions,
-    );
+    const { ready, write } = await planDeliveries(trx, wanted, { queuedNow: true });
+    // The rows and the jobs are written at the same time; the rows commit only once both are done.
+    await Promise.all([
+      write(),
+      enqueueByConsumer(
+        queues,
+        ready.map((d) => ({ consumer: d.consumer, seq: d.seq, type: typeOf.get(d.seq)!, enqueues: 1, redelivery: null, forced: false })),
+        jobOptions,
+      ),
+    ]);
     await trx.deleteFrom('outbox').where('seq', 'in', [...typeOf.keys()]).execute();
     return events.length;
   });

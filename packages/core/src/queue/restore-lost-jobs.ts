@@ -64,7 +64,9 @@ export async function restoreLostJobs(
       [{ seq, type: row.type, enqueues: row.enqueues + 1, redelivery: row.redelivery, forced: row.forced === 1 }],
       options.jobOptions ?? DELIVERY_OPTIONS,
     );
-    restored.set(row.consumer, [...(restored.get(row.consumer) ?? []), seq]);
+    const seqs = restored.get(row.consumer);
+    if (seqs === undefined) restored.set(row.consumer, [seq]);
+    else seqs.push(seq);
   }
   const result = [...restored].map(([consumer, seqs]) => ({ consumer, seqs }));
   if (result.length > 0) {

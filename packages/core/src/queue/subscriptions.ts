@@ -4,6 +4,7 @@
 // at the seq up to which it has expanded the log, so no event falls between "before" and "after".
 import { sql } from 'kysely';
 import type { Db } from '../log/database.js';
+import { groupBy } from './group-by.js';
 
 export interface Subscription {
   consumer: string;
@@ -35,9 +36,8 @@ export async function readSubscriptions(db: Db): Promise<Subscription[]> {
 
 /** Consumers that have registered, by name. */
 export async function subscribedConsumers(db: Db): Promise<Map<string, string[]>> {
-  const consumers = new Map<string, string[]>();
-  for (const s of await readSubscriptions(db)) consumers.set(s.consumer, [...(consumers.get(s.consumer) ?? []), s.type]);
-  return consumers;
+  const byConsumer = groupBy(await readSubscriptions(db), (s) => s.consumer);
+  return new Map([...byConsumer].map(([consumer, subscriptions]) => [consumer, subscriptions.map((s) => s.type)]));
 }
 
 /**
