@@ -2,6 +2,7 @@
 import type { Db } from '../log/database.js';
 import type { Consumer } from './consumers.js';
 import { addDeliveries } from './deliveries.js';
+import { inDeliveryTransaction } from './delivery-transaction.js';
 
 export interface DeadLetterRow {
   consumer: string;
@@ -33,6 +34,6 @@ export async function retryDeadLetters(db: Db, consumer: Consumer, seq?: number)
   const letters = (await listDeadLetters(db, consumer)).filter((l) => seq === undefined || l.seq === seq);
   const redelivery = `retry-${Date.now().toString(36)}`;
   const rows = letters.map((l) => ({ consumer, seq: l.seq, subject: l.subject, redelivery }));
-  await db.transaction().setIsolationLevel('read committed').execute((trx) => addDeliveries(trx, rows, { queuedNow: false }));
+  await inDeliveryTransaction(db, (trx) => addDeliveries(trx, rows, { queuedNow: false }));
   return letters.length;
 }

@@ -1,26 +1,14 @@
 // Writing a consumer's results: its outcome events and the (consumer, seq) completion record go in one
 // transaction, so the log never says "sent" without the record that stops a second send, or the reverse.
 import { randomUUID } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { CloudEvent, StoredEvent } from '../events/cloud-event.js';
 import { OUTCOME, onrampSource } from '../events/event-types.js';
-import type { Database, Db } from '../log/database.js';
+import type { Db } from '../log/database.js';
 import { appendInTransaction } from '../log/event-log.js';
 import type { Consumer } from './consumers.js';
 import { finishDelivery, type ReadyDelivery } from './deliveries.js';
-
-const ER_LOCK_DEADLOCK = 1213;
-
-/** A transaction that finishes a delivery: READ COMMITTED (see deliveries.ts), again after a deadlock. */
-async function inDeliveryTransaction<T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction().setIsolationLevel('read committed').execute(work);
-    } catch (error) {
-      if (attempt >= 5 || (error as { errno?: unknown }).errno !== ER_LOCK_DEADLOCK) throw error;
-    }
-  }
-}
+import { inDeliveryTransaction } from './delivery-transaction.js';
 
 /** An event onramp writes about something that happened to `cause` (same subject, pointer back in data). */
 export function outcomeEvent(component: string, type: string, cause: StoredEvent, data: Record<string, unknown>): CloudEvent {

@@ -10,6 +10,7 @@ import type { Db } from '../log/database.js';
 import { appendEvents } from '../log/event-log.js';
 import type { Consumer } from './consumers.js';
 import { addDeliveries } from './deliveries.js';
+import { inDeliveryTransaction } from './delivery-transaction.js';
 import { moveStartBack, subscribedConsumers } from './subscriptions.js';
 
 export interface ReplayRequest {
@@ -105,7 +106,7 @@ export async function replayRange(
       redelivery: replayId,
       forced: request.force === true,
     }));
-    await db.transaction().setIsolationLevel('read committed').execute((trx) => addDeliveries(trx, rows, { queuedNow: false }));
+    await inDeliveryTransaction(db, (trx) => addDeliveries(trx, rows, { queuedNow: false }));
     summary.enqueued += page.length;
     onProgress(summary.enqueued, counts.matched);
   }

@@ -4,6 +4,7 @@
 // at the seq up to which it has expanded the log, so no event falls between "before" and "after".
 import { sql } from 'kysely';
 import type { Db } from '../log/database.js';
+import { inDeliveryTransaction } from './delivery-transaction.js';
 import { groupBy } from './group-by.js';
 
 export interface Subscription {
@@ -13,19 +14,15 @@ export interface Subscription {
   startSeq: number | null;
 }
 
-/** Records what `consumer` subscribes to; types it no longer takes are dropped. Idempotent. */
+/** Records what `consumer` subscribes to; types it no longer takes are dropped. Idempotent, and a read when nothing changed. */
 export async function registerSubscriptions(db: Db, consumer: string, types: readonly string[]): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    if (types.length > 0) {
-      await trx
-        .insertInto('subscriptions')
-        .ignore()
-        .values(types.map((type) => ({ consumer, type, start_seq: null })))
-        .execute();
-    }
-    let gone = trx.deleteFrom('subscriptions').where('consumer', '=', consumer);
-    if (types.length > 0) gone = gone.where('type', 'not in', [...types]);
-    await gone.execute();
+  const current = (await db.selectFrom('subscriptions').select('type').where('consumer', '=', consumer).execute()).map((r) => r.type);
+  const missing = types.filter((type) => !current.includes(type));
+  const gone = current.filter((type) => !types.includes(type));
+  if (missing.length === 0 && gone.length === 0) return;
+  await inDeliveryTransaction(db, async (trx) => {
+    if (missing.length > 0) await trx.insertInto('subscriptions').ignore().values(missing.map((type) => ({ consumer, type, start_seq: null }))).execute();
+    if (gone.length > 0) await trx.deleteFrom('subscriptions').where('consumer', '=', consumer).where('type', 'in', gone).execute();
   });
 }
 
