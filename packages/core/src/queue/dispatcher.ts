@@ -6,12 +6,12 @@ import type { Database, Db } from '../log/database.js';
 import type { Logger } from '../logger.js';
 import type { JobsOptions } from 'bullmq';
 import type { DeliveryQueues } from './delivery-queues.js';
+import { isCollision } from './delivery-transaction.js';
 import { dispatchPending } from './relay.js';
 import { restoreLostJobs, type RestoreCursor } from './restore-lost-jobs.js';
 
 export { dispatchPending };
 
-const ER_LOCK_DEADLOCK = 1213;
 
 export interface DispatcherOptions {
   batchSize?: number;
@@ -95,8 +95,9 @@ export function startDispatcher(db: Db, queues: DeliveryQueues, logger: Logger, 
           }
         });
       } catch (error) {
-        // A deadlock with a worker finishing a delivery of the same person: InnoDB rolled us back; go again.
-        if ((error as { errno?: unknown }).errno === ER_LOCK_DEADLOCK) continue;
+        // A deadlock with a worker finishing a delivery of the same person, or a replay writing the same row:
+        // the pass was rolled back; go again (jobs it added are added again under the same ids: no double).
+        if (isCollision(error)) continue;
         logger.warn({ err: error }, 'dispatch failed; outbox kept, retrying');
         await sleep(retryMs);
       }
