@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# One image for every onramp service; the compose file and the ECS hosts pick the service with
-# `node bin/onramp.js start --only <service>`.
+# One image for every onramp service; the compose file and the ECS hosts pick the service by its entry,
+# `node services/<name>/dist/main.js`, and run `node bin/onramp.js migrate` once before them.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

@@ -175,11 +175,11 @@ export async function benchIngest(log: (line: string) => void): Promise<IngestBe
     await scratch.obliterate({ force: true });
     await scratch.close();
     const queues = openDeliveryQueues(TEST_REDIS, prefix);
-    const replay = await timed(() => replayRange(database.db, queues, { consumer: 'indexer' }));
+    const replay = await timed(() => replayRange(database.db, { consumer: 'indexer' }));
     const perSecond = (ms: number) => Math.round(events / (ms / 1000));
     const limits = { selectScanPerSecond: perSecond(scan.ms), addBulkPerSecond: perSecond(addBulk.ms) };
     const replayPerSecond = perSecond(replay.ms);
-    for (const queue of ['mailer', 'gitbook-sync', 'indexer'] as const) await queues[queue].obliterate({ force: true });
+    for (const queue of ['mailer', 'gitbook-sync', 'indexer'] as const) await queues.queue(queue).obliterate({ force: true });
     await queues.close();
     return {
       bare: bareSingle,

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { CONSUMERS, appendEvents, type Db, createScimClient, listDeadLetters, loadConfig, readEvents, silentLogger } from '@onramp/core';
-import { freshDatabase, freshPrefix, joinerEvent, startTestDelivery, TEST_REDIS, waitFor } from '@onramp/core/testing';
+import { appendEvents, type Db, createScimClient, listDeadLetters, loadConfig, readEvents, silentLogger } from '@onramp/core';
+import { freshDatabase, freshPrefix, joinerEvent, startTestDelivery, TEST_REDIS, TEST_SUBSCRIPTIONS, waitFor } from '@onramp/core/testing';
 import { startResendServer, startScimServer } from '@onramp/provider-servers';
 import { createBatchPlans, createRequestLimiter, createResendSender, startMailer } from '@onramp/mailer';
 import { startGitbookSync } from '@onramp/gitbook-sync';
@@ -25,7 +25,7 @@ async function count(db: Db, type: string): Promise<number> {
 }
 
 async function obliterate(prefix: string): Promise<void> {
-  for (const name of CONSUMERS) {
+  for (const name of Object.keys(TEST_SUBSCRIPTIONS)) {
     const queue = new Queue(name, { connection: { url: TEST_REDIS }, prefix });
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
@@ -40,7 +40,7 @@ async function batchedWelcomes(joiners: number) {
   const resend = await startResendServer({ ratePerSecond: 2 });
   const config = loadConfig({ DATABASE_URL: url, REDIS_URL: TEST_REDIS, ONRAMP_HOME: home, RESEND_API_KEY: 're_bench', RESEND_BASE_URL: resend.url, MAIL_RATE_PER_SECOND: '2' });
   const mailer = await startMailer(config, { db, logger: silentLogger, queuePrefix: prefix });
-  const delivery = startTestDelivery(db, TEST_REDIS, prefix, silentLogger);
+  const delivery = await startTestDelivery(db, TEST_REDIS, prefix, silentLogger);
   try {
     const events = Array.from({ length: joiners }, (_, i) => joinerEvent(`bench-${i}`));
     const started = Date.now();
@@ -101,7 +101,7 @@ async function scimJoiners(joiners: number, perMinute: number | undefined) {
   const setupRequests = scim.requests.length;
   const config = loadConfig({ DATABASE_URL: url, REDIS_URL: TEST_REDIS, GITBOOK_SCIM_URL: scim.url, GITBOOK_SCIM_TOKEN: TOKEN });
   const sync = await startGitbookSync(config, { db, logger: silentLogger, queuePrefix: prefix });
-  const delivery = startTestDelivery(db, TEST_REDIS, prefix, silentLogger);
+  const delivery = await startTestDelivery(db, TEST_REDIS, prefix, silentLogger);
   try {
     const started = Date.now();
     await appendEvents(db, Array.from({ length: joiners }, (_, i) => joinerEvent(`scim-${i}`)));

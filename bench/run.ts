@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark in one run, results in bench/results/ and docs/benchmarks.md.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { benchCranfield, cranfieldMarkdown } from './cranfield.js';
+import { benchDelivery, deliveryMarkdown } from './delivery.js';
 import { benchIngest, type IngestBenchResult, type LoadResult } from './ingest.js';
 import { describeMachine, machineLine } from './machine.js';
 import { mailGitbookMarkdown } from './mail-gitbook-markdown.js';
@@ -62,6 +63,11 @@ if (runs('ingest')) {
   const ingest = await benchIngest(log);
   await writeFile('bench/results/ingest.json', JSON.stringify({ machine, ...ingest }, null, 2));
   sections.push(ingestMarkdown(ingest));
+}
+if (runs('delivery')) {
+  const delivery = await benchDelivery(log);
+  await writeFile('bench/results/delivery.json', JSON.stringify({ machine, ...delivery }, null, 2));
+  sections.push(deliveryMarkdown(delivery));
 }
 if (runs('search')) {
   const cranfield = await benchCranfield(log);

@@ -5,13 +5,14 @@
 module "compliant_infra" {
   source = "./modules/compliant-infra"
 
-  name                       = var.name
-  region                     = var.region
-  zone_ids                   = var.zone_ids
-  mlps_compliance            = var.mlps_compliance
-  db_password_ciphertext     = var.db_password_ciphertext
-  redis_password_ciphertext  = var.redis_password_ciphertext
-  search_password_ciphertext = var.search_password_ciphertext
+  name                           = var.name
+  region                         = var.region
+  zone_ids                       = var.zone_ids
+  mlps_compliance                = var.mlps_compliance
+  db_password_ciphertext         = var.db_password_ciphertext
+  db_migrate_password_ciphertext = var.db_migrate_password_ciphertext
+  redis_password_ciphertext      = var.redis_password_ciphertext
+  search_password_ciphertext     = var.search_password_ciphertext
 }
 
 module "workers" {
@@ -43,13 +44,14 @@ module "workers" {
   log_project         = module.compliant_infra.log_project
   alb_access_logstore = module.compliant_infra.alb_access_logstore
 
-  db_password_ciphertext        = var.db_password_ciphertext
-  redis_password_ciphertext     = var.redis_password_ciphertext
-  search_password_ciphertext    = var.search_password_ciphertext
-  ingest_token_ciphertext       = var.ingest_token_ciphertext
-  admin_token_ciphertext        = var.admin_token_ciphertext
-  resend_api_key_ciphertext     = var.resend_api_key_ciphertext
-  gitbook_scim_token_ciphertext = var.gitbook_scim_token_ciphertext
+  db_password_ciphertext         = var.db_password_ciphertext
+  db_migrate_password_ciphertext = var.db_migrate_password_ciphertext
+  redis_password_ciphertext      = var.redis_password_ciphertext
+  search_password_ciphertext     = var.search_password_ciphertext
+  ingest_token_ciphertext        = var.ingest_token_ciphertext
+  admin_token_ciphertext         = var.admin_token_ciphertext
+  resend_api_key_ciphertext      = var.resend_api_key_ciphertext
+  gitbook_scim_token_ciphertext  = var.gitbook_scim_token_ciphertext
 }
 
 module "eventbridge" {

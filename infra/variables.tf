@@ -76,6 +76,12 @@ variable "db_password_ciphertext" {
   sensitive   = true
 }
 
+variable "db_migrate_password_ciphertext" {
+  description = "KMS ciphertext of the password of onramp_migrate, the database account `onramp migrate` uses (the services' account has DML rights only)."
+  type        = string
+  sensitive   = true
+}
+
 variable "redis_password_ciphertext" {
   description = "KMS ciphertext of the Redis password."
   type        = string

@@ -37,6 +37,8 @@ resource "alicloud_db_database" "events" {
   character_set  = "utf8mb4"
 }
 
+# Two accounts: the services' (DML only: SELECT, INSERT, UPDATE, DELETE) and `onramp migrate`'s, the only
+# one that may change the schema (module workers runs it once per release).
 resource "alicloud_db_account" "app" {
   db_instance_id         = alicloud_db_instance.events.id
   account_name           = "onramp"
@@ -47,6 +49,20 @@ resource "alicloud_db_account" "app" {
 resource "alicloud_db_account_privilege" "app" {
   instance_id  = alicloud_db_instance.events.id
   account_name = alicloud_db_account.app.account_name
+  privilege    = "DMLOnly"
+  db_names     = [alicloud_db_database.events.data_base_name]
+}
+
+resource "alicloud_db_account" "migrate" {
+  db_instance_id         = alicloud_db_instance.events.id
+  account_name           = "onramp_migrate"
+  account_type           = "Normal"
+  kms_encrypted_password = var.db_migrate_password_ciphertext
+}
+
+resource "alicloud_db_account_privilege" "migrate" {
+  instance_id  = alicloud_db_instance.events.id
+  account_name = alicloud_db_account.migrate.account_name
   privilege    = "ReadWrite"
   db_names     = [alicloud_db_database.events.data_base_name]
 }

@@ -74,6 +74,12 @@ variable "db_password_ciphertext" {
   sensitive   = true
 }
 
+variable "db_migrate_password_ciphertext" {
+  description = "KMS ciphertext (aliyun kms Encrypt) of the password of onramp_migrate, the RDS account that may change the schema."
+  type        = string
+  sensitive   = true
+}
+
 variable "redis_instance_class" {
   description = "Tair / Redis 7 instance class."
   type        = string

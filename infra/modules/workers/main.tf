@@ -1,28 +1,38 @@
-# The five onramp services, each on its own group of ECS hosts so each scales on its own.
+# The onramp services, each on its own group of ECS hosts so each scales on its own: ingest (with the
+# outbox relay), search-api, and one per consumer listed in deploy/consumers.json.
 # Hosts are hardened like the compliant_infra baseline: no public IP, KMS-encrypted system disk,
 # Security Center agent, metadata tokens required, RAM role instead of keys, daily snapshots.
 
 locals {
   tags = merge({ application = "onramp" }, var.tags)
 
+  # The consumers come from deploy/consumers.json, which `npm run deploy:consumers` writes from the one
+  # module list (packages/cli/src/consumer-modules.ts); a test fails when the file is stale.
+  consumers = jsondecode(file("${path.module}/../../../deploy/consumers.json")).consumers
+
+  # Each service's process entry in the image.
+  entries = merge(
+    { ingest = "services/ingest/dist/main.js", search-api = "services/search-api/dist/main.js" },
+    { for consumer in local.consumers : consumer.name => consumer.main },
+  )
+
+  # Hosts per service: what var.services says, else one ecs.g7.large.
+  services = { for service in keys(local.entries) : service => lookup(var.services, service, { replicas = 1, instance_type = "ecs.g7.large" }) }
+
   # One entry per host: "ingest-1", "ingest-2", … spread over the two zones.
   hosts = merge([
-    for service, spec in var.services : {
+    for service, spec in local.services : {
       for index in range(spec.replicas) : "${service}-${index + 1}" => {
         service       = service
+        entry         = local.entries[service]
         instance_type = spec.instance_type
         zone          = var.zone_ids[index % 2]
       }
     }
   ]...)
 
-  security_group_of = {
-    ingest       = "ingest"
-    search-api   = "search-api"
-    mailer       = "workers"
-    gitbook-sync = "workers"
-    indexer      = "workers"
-  }
+  # The HTTP services have their own security groups; every consumer is a worker.
+  security_group_of = { ingest = "ingest", search-api = "search-api" }
 }
 
 resource "alicloud_instance" "host" {
@@ -33,7 +43,7 @@ resource "alicloud_instance" "host" {
   image_id          = var.image_id
   availability_zone = each.value.zone
   vswitch_id        = var.app_vswitch_ids[each.value.zone]
-  security_groups   = [var.security_group_ids[local.security_group_of[each.value.service]]]
+  security_groups   = [var.security_group_ids[lookup(local.security_group_of, each.value.service, "workers")]]
 
   internet_max_bandwidth_out          = 0
   system_disk_category                = "cloud_essd"
@@ -48,6 +58,7 @@ resource "alicloud_instance" "host" {
 
   user_data = base64encode(templatefile("${path.module}/templates/cloud-init.sh.tftpl", {
     service         = each.value.service
+    entry           = each.value.entry
     region          = var.region
     ram_role        = var.host_ram_role_name
     image           = var.container_image
@@ -68,6 +79,13 @@ resource "alicloud_instance" "host" {
   }))
 
   tags = merge(local.tags, { service = each.value.service })
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for service in keys(var.services) : contains(keys(local.entries), service)])
+      error_message = "var.services names a service that is neither ingest, search-api nor a consumer in deploy/consumers.json."
+    }
+  }
 }
 
 resource "alicloud_ecs_ram_role_attachment" "host" {

@@ -16,17 +16,15 @@ variable "mlps_compliance" {
 }
 
 variable "services" {
-  description = "Hosts per service. Each service scales on its own: change its replicas or instance_type."
+  description = "Hosts per service where they differ from one ecs.g7.large: ingest, search-api, or a consumer of deploy/consumers.json. Each scales on its own."
   type = map(object({
     replicas      = number
     instance_type = string
   }))
   default = {
-    ingest       = { replicas = 2, instance_type = "ecs.g7.large" }
-    mailer       = { replicas = 1, instance_type = "ecs.g7.large" }
-    gitbook-sync = { replicas = 1, instance_type = "ecs.g7.large" }
-    indexer      = { replicas = 2, instance_type = "ecs.g7.xlarge" }
-    search-api   = { replicas = 2, instance_type = "ecs.g7.large" }
+    ingest     = { replicas = 2, instance_type = "ecs.g7.large" }
+    indexer    = { replicas = 2, instance_type = "ecs.g7.xlarge" }
+    search-api = { replicas = 2, instance_type = "ecs.g7.large" }
   }
   nullable = false
 }
@@ -113,6 +111,12 @@ variable "tls_certificate_id" {
 
 variable "db_password_ciphertext" {
   description = "KMS ciphertext of the database password; hosts decrypt it at boot with their RAM role."
+  type        = string
+  sensitive   = true
+}
+
+variable "db_migrate_password_ciphertext" {
+  description = "KMS ciphertext of the password of onramp_migrate; only the one-shot migrate command decrypts it."
   type        = string
   sensitive   = true
 }

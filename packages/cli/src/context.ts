@@ -1,6 +1,7 @@
+// What every command needs: the validated config, a logger, and the log database (its schema checked:
+// only `onramp migrate` changes it).
 import { EventEmitter } from 'node:events';
-// What every command needs: the validated config, a logger, and the log database.
-import { createLogger, deliveryPrefix, loadConfig, openDatabase, type Config, type Db, type Logger } from '@onramp/core';
+import { createLogger, loadConfig, openLog, type Config, type Db, type Logger } from '@onramp/core';
 
 export interface CommandContext {
   config: Config;
@@ -14,8 +15,7 @@ export interface CommandContext {
 export async function openContext(): Promise<CommandContext> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const db = await openDatabase(config.databaseUrl);
-  return { config, logger, db, queuePrefix: await deliveryPrefix(db, config.queuePrefix), appended: new EventEmitter() };
+  return { config, logger, ...(await openLog(config)), appended: new EventEmitter() };
 }
 
 export interface Io {

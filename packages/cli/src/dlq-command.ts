@@ -1,5 +1,5 @@
 // `onramp dlq list|retry`: deliveries that failed for good.
-import { listDeadLetters, openDeliveryQueues, retryDeadLetters, type Consumer } from '@onramp/core';
+import { listDeadLetters, retryDeadLetters, type Consumer } from '@onramp/core';
 import type { CommandContext, Io } from './context.js';
 import { terminalSafe, terminalSafeJson } from './terminal-safe.js';
 
@@ -13,11 +13,6 @@ export async function listDlq(ctx: CommandContext, io: Io, consumer: Consumer | 
 }
 
 export async function retryDlq(ctx: CommandContext, io: Io, consumer: Consumer, seq: number | undefined): Promise<void> {
-  const queues = openDeliveryQueues(ctx.config.redisUrl, ctx.queuePrefix);
-  try {
-    const count = await retryDeadLetters(ctx.db, queues, consumer, seq);
-    io.out(`re-queued ${count} dead letter(s) for ${consumer}`);
-  } finally {
-    await queues.close();
-  }
+  const count = await retryDeadLetters(ctx.db, consumer, seq);
+  io.out(`scheduled ${count} dead letter(s) for ${consumer} again; the relay queues them`);
 }

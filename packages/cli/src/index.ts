@@ -1,3 +1,5 @@
 export * from './main.js';
 export * from './context.js';
 export * from './start-command.js';
+export * from './consumer-modules.js';
+export * from './deploy-consumers.js';

@@ -1,11 +1,15 @@
 // The `onramp` command line.
 import { parseArgs } from 'node:util';
 import { runInfraCheck } from '@onramp/infra-check';
-import { CONSUMERS, ConfigError, isConsumer, loadConfig, type Consumer } from '@onramp/core';
+import { ConfigError, exitCodeOf, loadConfig, type Consumer } from '@onramp/core';
+import { consumerNames } from './consumer-modules.js';
+import { backfillConsumer, listConsumers } from './consumers-command.js';
 import { openContext, processIo, type Io } from './context.js';
+import { deployConsumers } from './deploy-consumers.js';
 import { docsAdd } from './docs-command.js';
 import { listDlq, retryDlq } from './dlq-command.js';
 import { listEvents, tailEvents } from './events-command.js';
+import { migrateCommand } from './migrate-command.js';
 import { reindexCommand } from './reindex-command.js';
 import { replayCommand } from './replay-command.js';
 import { startCommand } from './start-command.js';
@@ -13,9 +17,14 @@ import { trainCommand } from './train-command.js';
 
 export const USAGE = `usage: onramp <command>
 
+  migrate                                   create the database if missing, apply the migrations, register
+                                            the consumers' subscriptions (needs DDL rights; run it first)
   start [--only ingest,...]                 run the services in this process
   events list|tail [--after N] [--limit N] [--type T] [--subject S] [--json]
   replay --consumer C [--from-seq N] [--to-seq M] [--type T] [--subject S] [--dry-run] [--force]
+  consumers [--json]                        each consumer's start, lag, in-flight and dead letters
+  consumers --names | --deploy              the consumer list: names, or deploy/consumers.json's content
+  consumers backfill --consumer C --from-seq N [--dry-run]   hand a consumer events from before its start
   dlq list [--consumer C] [--json]
   dlq retry --consumer C [--seq N]
   docs add <folder> --acl group1,group2     publish each .md/.txt/.html file as a Document.Published event
@@ -23,7 +32,7 @@ export const USAGE = `usage: onramp <command>
   infra check [dir] [--format table|json|sarif]   check Terraform against the MLPS 2.0 level-3 rules
   train [--model-id ID] [--training-index I] [--field F] [--nlist N]   train a faiss IVF-PQ k-NN model in OpenSearch
 
-consumers: ${CONSUMERS.join(', ')}`;
+consumers: ${consumerNames().join(', ')}`;
 
 class UsageError extends Error {}
 
@@ -38,8 +47,8 @@ function consumer(value: string | undefined, required: true): Consumer;
 function consumer(value: string | undefined, required: boolean): Consumer | undefined;
 function consumer(value: string | undefined, required: boolean): Consumer | undefined {
   if (value === undefined && !required) return undefined;
-  if (value === undefined || !isConsumer(value)) {
-    throw new UsageError(`--consumer takes one of ${CONSUMERS.join(', ')}${value === undefined ? '' : `, got "${value}"`}`);
+  if (value === undefined || !consumerNames().includes(value)) {
+    throw new UsageError(`--consumer takes one of ${consumerNames().join(', ')}${value === undefined ? '' : `, got "${value}"`}`);
   }
   return value;
 }
@@ -51,6 +60,8 @@ const OPTIONS = {
   type: { type: 'string' },
   subject: { type: 'string' },
   json: { type: 'boolean' },
+  names: { type: 'boolean' },
+  deploy: { type: 'boolean' },
   consumer: { type: 'string' },
   'from-seq': { type: 'string' },
   'to-seq': { type: 'string' },
@@ -86,6 +97,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       ...(v.subject === undefined ? {} : { subject: v.subject }),
     };
     const run = async (): Promise<'keep-running' | void> => {
+      if (command === 'migrate' && sub === undefined) return migrateCommand(loadConfig(), io);
       if (command === 'start') {
         await startCommand(await openContext(), io, v.only);
         return 'keep-running';
@@ -113,6 +125,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         };
         const ctx = await openContext();
         return replayCommand(ctx, io, request).finally(() => ctx.db.destroy());
+      }
+      if (command === 'consumers' && sub === undefined && v.names === true) return consumerNames().forEach((name) => io.out(name));
+      if (command === 'consumers' && sub === undefined && v.deploy === true) return io.out(JSON.stringify(deployConsumers(), null, 2));
+      if (command === 'consumers' && (sub === undefined || sub === 'backfill')) {
+        const name = sub === 'backfill' ? consumer(v.consumer, true) : undefined;
+        const from = integer(v['from-seq'], '--from-seq');
+        if (sub === 'backfill' && (from === undefined || from < 1)) throw new UsageError('consumers backfill takes --from-seq N (N ≥ 1)');
+        const ctx = await openContext();
+        const work = name === undefined ? listConsumers(ctx, io, v.json === true) : backfillConsumer(ctx, io, name, from!, v['dry-run'] === true);
+        return work.finally(() => ctx.db.destroy());
       }
       if (command === 'dlq' && (sub === 'list' || sub === 'retry')) {
         const target = consumer(v.consumer, sub === 'retry');
@@ -142,11 +164,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.err(`${error.message}\n\n${USAGE}`);
       return 64;
     }
-    if (error instanceof ConfigError) {
-      io.err(error.message);
-      return 78;
-    }
-    io.err(`onramp ${command}: ${(error as Error).message}`);
-    return 1;
+    // A bad configuration says it all itself; the rest say which command failed.
+    io.err(error instanceof ConfigError ? error.message : `onramp ${command}: ${(error as Error).message}`);
+    return exitCodeOf(error);
   }
 }

@@ -1,9 +1,32 @@
 // `onramp reindex`: rebuild the search index from the log and swap it in, with a progress bar on a
 // terminal. A running `onramp start` notices the swap and moves to the new index by itself.
 import { Presets, SingleBar } from 'cli-progress';
-import { reindex, type ReindexResult } from '@onramp/indexer';
+import { Queue } from 'bullmq';
+import { redisOptions } from '@onramp/core';
+import { indexerModule, reindex, type ReindexResult } from '@onramp/indexer';
 import { createSearch } from '@onramp/search';
 import type { CommandContext, Io } from './context.js';
+
+/**
+ * Holds the live indexer of every process around the swap: its queue is paused (BullMQ, in Redis) and
+ * the jobs already running finish first. Deliveries go on piling up as rows meanwhile; none is lost.
+ */
+function liveIndexer(ctx: CommandContext) {
+  const queue = new Queue(indexerModule.name, { connection: redisOptions(ctx.config.redisUrl, 'producer'), prefix: ctx.queuePrefix });
+  return {
+    async pause() {
+      await queue.pause();
+      // Running jobs end within their own time; a lock that outlives a killed worker ends within a minute.
+      for (const started = Date.now(); (await queue.getActiveCount()) > 0 && Date.now() - started < 60_000; ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async resume() {
+      await queue.resume();
+      await queue.close();
+    },
+  };
+}
 
 export async function reindexCommand(ctx: CommandContext, io: Io): Promise<ReindexResult> {
   const search = await createSearch(ctx.config, ctx.logger);
@@ -20,6 +43,7 @@ export async function reindexCommand(ctx: CommandContext, io: Io): Promise<Reind
       db: ctx.db,
       search,
       logger: ctx.logger,
+      live: liveIndexer(ctx),
       docsRoots: ctx.config.docsRoots,
       onProgress: (done, total) => {
         if (!started) bar?.start(total, 0);

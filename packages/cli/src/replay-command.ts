@@ -1,13 +1,12 @@
 // `onramp replay`: a progress bar on a terminal, a summary at the end.
 import { SingleBar, Presets } from 'cli-progress';
-import { openDeliveryQueues, replayRange, type ReplayRequest } from '@onramp/core';
+import { replayRange, type ReplayRequest } from '@onramp/core';
 import type { CommandContext, Io } from './context.js';
 
 export async function replayCommand(ctx: CommandContext, io: Io, request: ReplayRequest): Promise<void> {
-  const queues = openDeliveryQueues(ctx.config.redisUrl, ctx.queuePrefix);
   const bar = io.isTty && request.dryRun !== true ? new SingleBar({ clearOnComplete: true }, Presets.shades_classic) : undefined;
   try {
-    const summary = await replayRange(ctx.db, queues, request, (done, total) => {
+    const summary = await replayRange(ctx.db, request, (done, total) => {
       if (done === total || done % 10_000 < 2000) bar?.start(total, 0);
       bar?.update(done);
     });
@@ -16,10 +15,9 @@ export async function replayCommand(ctx: CommandContext, io: Io, request: Replay
     if (summary.dryRun) {
       io.out(`dry run: would deliver ${summary.matched} event(s) to ${request.consumer}; ${summary.alreadyCompleted} already completed would be ${skip}. Nothing was changed.`);
     } else {
-      io.out(`${summary.replayId}: queued ${summary.enqueued} of ${summary.matched} event(s) for ${request.consumer}; ${summary.alreadyCompleted} already completed will be ${skip}.`);
+      io.out(`${summary.replayId}: scheduled ${summary.enqueued} of ${summary.matched} event(s) for ${request.consumer} (the relay queues them, each person's in order); ${summary.alreadyCompleted} already completed will be ${skip}.`);
     }
   } finally {
     bar?.stop();
-    await queues.close();
   }
 }

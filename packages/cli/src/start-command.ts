@@ -1,10 +1,8 @@
 // `onramp start [--only a,b]`: the services in one process, each closed in turn on SIGTERM.
 import { closeAll, closeOnSignal, openDeliveryQueues, resolveTokens, startDispatcher, type Closer } from '@onramp/core';
-import { DRY_RUN_WARNING, startGitbookSync } from '@onramp/gitbook-sync';
-import { startIndexer } from '@onramp/indexer';
 import { startIngest } from '@onramp/ingest';
-import { CAPTURE_WARNING, startMailer } from '@onramp/mailer';
 import { AUTH_DISABLED_WARNING, startSearchApi } from '@onramp/search-api';
+import { CONSUMER_MODULES, registerModules } from './consumer-modules.js';
 import type { CommandContext, Io } from './context.js';
 import { acquireSearch } from './search-runtime.js';
 
@@ -35,29 +33,18 @@ export const COMPONENTS: Record<string, Component> = {
       await queues.close();
     };
   },
-  mailer: async (ctx, io) => {
-    const mailer = await startMailer(ctx.config, ctx);
-    io.out(`mailer sending through ${mailer.mode === 'send' ? 'Resend' : `local capture (${ctx.config.home}/mail)`}`);
-    warnInProduction(ctx, io, mailer.mode === 'capture', CAPTURE_WARNING);
-    return () => mailer.close();
-  },
-  'gitbook-sync': async (ctx, io) => {
-    const sync = await startGitbookSync(ctx.config, ctx);
-    io.out(`gitbook-sync ${sync.dryRun ? 'in dry run' : 'provisioning through SCIM'}`);
-    warnInProduction(ctx, io, sync.dryRun, DRY_RUN_WARNING);
-    return () => sync.close();
-  },
-  indexer: async (ctx) => {
-    const { search, release } = await acquireSearch(ctx);
-    const indexer = await startIndexer(ctx.config, { ...ctx, search }).catch(async (error: unknown) => {
-      await release();
-      throw error;
-    });
-    return async () => {
-      await indexer.close();
-      await release();
-    };
-  },
+  ...Object.fromEntries(
+    CONSUMER_MODULES.map((module): [string, Component] => [
+      module.name,
+      async (ctx, io) => {
+        const running = await module.start(ctx.config, { ...ctx, acquireSearch: () => acquireSearch(ctx) });
+        io.out(module.describe(ctx.config));
+        const standIn = module.standIn?.(ctx.config);
+        warnInProduction(ctx, io, standIn !== undefined, standIn ?? '');
+        return () => running.close();
+      },
+    ]),
+  ),
   'search-api': async (ctx, io) => {
     const { search, release } = await acquireSearch(ctx);
     const api = await startSearchApi(ctx.config, { logger: ctx.logger, search }).catch(async (error: unknown) => {
@@ -89,6 +76,9 @@ export async function startCommand(ctx: CommandContext, io: Io, only: string | u
   const close = closeAll(closers, ctx.logger);
   closeOnSignal(close, ctx.logger);
   try {
+    // `onramp migrate` recorded every consumer's subscription; recording them again (rows, no DDL) keeps a
+    // deploy that adds a consumer without a migration from missing events appended before its worker runs.
+    await registerModules(ctx.db);
     for (const name of names) closers.push(await COMPONENTS[name]!(ctx, io));
   } catch (error) {
     await close();

@@ -32,7 +32,7 @@ async function pipeline(t: Test, resendOptions: ResendServerOptions = {}, scimOp
     GITBOOK_SCIM_TOKEN: TOKEN,
   };
   const config = loadConfig(env);
-  const delivery = startTestDelivery(db, TEST_REDIS, prefix, silentLogger);
+  const delivery = await startTestDelivery(db, TEST_REDIS, prefix, silentLogger);
   const closers: (() => Promise<void>)[] = [];
   const runtime = { lockDurationMs: 1500, stalledIntervalMs: 500 };
   const startWorkers = async () => {
@@ -144,7 +144,7 @@ t.test('the same event delivered five times', async (t) => {
   await Promise.all(Array.from({ length: 5 }, () => appendEvents(p.db, [joiner])));
   const [stored] = await readEvents(p.db, { limit: 1 });
   for (const consumer of ['mailer', 'gitbook-sync'] as const) {
-    await enqueueDeliveries(p.delivery.queues[consumer], [1, 2, 3, 4].map((i) => ({ seq: stored!.seq, type: stored!.type, redelivery: `again-${i}` })));
+    await enqueueDeliveries(p.delivery.queues.queue(consumer), [1, 2, 3, 4].map((i) => ({ seq: stored!.seq, type: stored!.type, enqueues: 1, redelivery: `again-${i}`, forced: false })));
   }
   await p.startWorkers();
   await p.settled();
@@ -156,9 +156,9 @@ t.test('the range is replayed, while running and after', async (t) => {
   const p = await pipeline(t);
   await p.startWorkers();
   await appendEvents(p.db, [joinerEvent(6), joinerEvent(7), joinerEvent(8)]);
-  for (const consumer of ['mailer', 'gitbook-sync'] as const) await replayRange(p.db, p.delivery.queues, { consumer });
+  for (const consumer of ['mailer', 'gitbook-sync'] as const) await replayRange(p.db, { consumer });
   await p.settled(3);
-  for (const consumer of ['mailer', 'gitbook-sync'] as const) await replayRange(p.db, p.delivery.queues, { consumer });
+  for (const consumer of ['mailer', 'gitbook-sync'] as const) await replayRange(p.db, { consumer });
   await new Promise((resolve) => setTimeout(resolve, 1000));
   exactlyOnce(t, p.resend, p.scim, 3);
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import t from 'tap';
-import { appendEvents, loadConfig, openDeliveryQueues, OUTCOME, readEvents, silentLogger, startDispatcher, type CloudEvent, type Db } from '@onramp/core';
+import { appendEvents, loadConfig, openDeliveryQueues, OUTCOME, readCheckpoint, readEvents, replayRange, silentLogger, startDispatcher, type CloudEvent, type Db } from '@onramp/core';
 import { freshDatabase, freshPrefix, TEST_REDIS, waitFor } from '@onramp/core/testing';
 import type { CommandContext, Io } from '../src/context.js';
 import { docsAdd } from '../src/docs-command.js';
@@ -132,6 +132,16 @@ t.test('people and documents flow from the log to /search, filtered by the calle
   r = await search({ query: 'payroll', filter: { kind: 'person' } }, eng);
   t.equal(r.body.hits[0]?.title, 'Grace Hopper', 'the rebuilt index answers');
   t.ok((await readEvents(db, { type: OUTCOME.reindexed })).length === 1, 'the reindex is on the record');
+  t.match(await readCheckpoint(db, 'indexer'), { generation: result.indexName, seq: result.seq }, 'the checkpoint names the new generation and its seq');
+  t.notOk(await queues.queue('indexer').isPaused(), 'the live indexer runs again after the swap');
+
+  // The indexer is a projection: a replay after the reindex is applied again, never skipped as done.
+  const replay = await replayRange(db, { consumer: 'indexer' });
+  const replayed = await waitFor(async () => {
+    const jobs = (await queues.queue('indexer').getJobs(['completed'])).filter((job) => job.id?.includes(replay.replayId));
+    return jobs.length === replay.matched && jobs;
+  }, 20_000, 'the replay handled');
+  t.ok(replayed.every((job) => job.returnvalue === 'completed'), `all ${replay.matched} replayed events applied, none skipped`);
 
   // Clear 4xx for bad input and bad tokens.
   t.equal((await search({ query: 'vpn' })).status, 401, 'no token');

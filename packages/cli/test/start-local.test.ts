@@ -1,5 +1,6 @@
-// `onramp start` with no provider keys: the sample joiner becomes one .eml file and a dry-run GitBook
-// record within seconds, and both outcomes are in `onramp events list`.
+// `npm start` with no provider keys, from no database at all: `onramp migrate` then `onramp start`; the
+// sample joiner becomes one .eml file and a dry-run GitBook record within seconds, and both outcomes
+// are in `onramp events list`.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -8,18 +9,28 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { freshDatabase, joinerEvent, TEST_REDIS, waitFor } from '@onramp/core/testing';
-import { toStructured } from '@onramp/core';
+import { joinerEvent, TEST_REDIS, unmigratedDatabase, waitFor } from '@onramp/core/testing';
+import { SCHEMA_VERSION, toStructured } from '@onramp/core';
 
 const BIN = fileURLToPath(new URL('../../../bin/onramp.js', import.meta.url));
 
-t.test('npm start with no keys: sample joiner → .eml file + dry-run GitBook record, both in events list', async (t) => {
-  const { url, drop } = await freshDatabase('start');
+const ROOT_PACKAGE = fileURLToPath(new URL('../../../package.json', import.meta.url));
+
+t.test('npm start runs migrate, then start', async (t) => {
+  const { scripts } = JSON.parse(readFileSync(ROOT_PACKAGE, 'utf8')) as { scripts: Record<string, string> };
+  t.match(scripts.start, /node bin\/onramp\.js migrate && SEARCH_AUTH=disabled node bin\/onramp\.js start$/);
+});
+
+t.test('npm start with no keys and no database: sample joiner → .eml file + dry-run GitBook record, both in events list', async (t) => {
+  const { url, drop } = unmigratedDatabase('start');
   const home = await mkdtemp(join(tmpdir(), 'onramp-start-'));
   // The default queue prefix is safe to share: queues carry the fresh log's own identity.
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, REDIS_URL: TEST_REDIS, ONRAMP_HOME: home, INGEST_PORT: '0', SEARCH_PORT: '0', SEARCH_AUTH: 'disabled', LOG_LEVEL: 'warn' };
   for (const name of ['RESEND_API_KEY', 'MAIL_MODE', 'GITBOOK_SCIM_URL', 'GITBOOK_SCIM_TOKEN', 'GITBOOK_MODE', 'INGEST_TOKEN', 'ADMIN_TOKEN', 'NODE_ENV']) delete env[name];
-  const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // What `npm start` runs, after tsc -b.
+  const migrated = await promisify(execFile)(process.execPath, [BIN, 'migrate'], { env });
+  t.match(migrated.stdout, `migrated to ${SCHEMA_VERSION}`);
+  const child = spawn(process.execPath, [BIN, 'start'], { env: { ...env, SEARCH_AUTH: 'disabled' }, stdio: ['ignore', 'pipe', 'inherit'] });
   t.teardown(async () => {
     if (child.exitCode === null) {
       child.kill('SIGTERM');

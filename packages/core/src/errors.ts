@@ -73,3 +73,30 @@ export class RetryableError extends OnrampError {
     super('retryable_failure', message, options);
   }
 }
+
+/**
+ * The log's schema is not the one this code was built for. `schema_behind`: not migrated yet (or no
+ * database at all), run `onramp migrate`; `schema_ahead`: migrated by a newer onramp than this one.
+ */
+export class SchemaMismatch extends OnrampError {
+  constructor(
+    code: 'schema_behind' | 'schema_ahead',
+    message: string,
+    /** The latest migration the database has applied, if any. */
+    readonly applied: string | undefined,
+    /** The latest migration this code knows. */
+    readonly needed: string,
+  ) {
+    super(code, message);
+  }
+}
+
+/**
+ * A process's exit code for the error that stopped it (sysexits): 78 bad configuration, 75 a log whose
+ * schema is not this code's (the same run succeeds once `onramp migrate` has run), 1 anything else.
+ */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof ConfigError) return 78;
+  if (error instanceof SchemaMismatch) return 75;
+  return 1;
+}

@@ -2,16 +2,17 @@
 // test files can run side by side against the one MariaDB and Redis of the machine.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
-import { openDatabase, type Db } from './log/database.js';
+import { migrateDatabase, type Db } from './log/database.js';
 import { toStructured, type CloudEvent } from './events/cloud-event.js';
 import { SCIM_ENTERPRISE_USER, SCIM_USER } from './events/schemas.js';
 import type { Logger } from './logger.js';
 import { DELIVERY_OPTIONS } from './queue/consumers.js';
 import { openDeliveryQueues } from './queue/delivery-queues.js';
 import { startDispatcher } from './queue/dispatcher.js';
+import { registerSubscriptions } from './queue/subscriptions.js';
 
 export const TEST_MYSQL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 export const TEST_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -23,20 +24,31 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A new, migrated database `onramp_test_<random>`; drop() destroys the pool and the database. */
-export async function freshDatabase(label = 't'): Promise<TestDatabase> {
+/** A database name no other test uses, not created yet (for tests of `onramp migrate`); drop() removes it if made. */
+export function unmigratedDatabase(label = 't'): { url: string; name: string; drop(): Promise<void> } {
   const name = `onramp_test_${label.replace(/\W/g, '').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
-  const url = `${TEST_MYSQL}/${name}`;
-  const db = await openDatabase(url);
   return {
-    db,
-    url,
+    url: `${TEST_MYSQL}/${name}`,
     name,
     async drop() {
-      await db.destroy();
-      const connection = await createConnection(TEST_MYSQL.replace(/^mysql:/, 'mysql:'));
+      const connection = await createConnection(TEST_MYSQL);
       await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await connection.end();
+    },
+  };
+}
+
+/** A new, migrated database `onramp_test_<random>`; drop() destroys the pool and the database. */
+export async function freshDatabase(label = 't'): Promise<TestDatabase> {
+  const database = unmigratedDatabase(label);
+  const { db } = await migrateDatabase(database.url);
+  return {
+    db,
+    url: database.url,
+    name: database.name,
+    async drop() {
+      await db.destroy();
+      await database.drop();
     },
   };
 }
@@ -136,11 +148,30 @@ export function eventBridgeJoiner(n: number | string, department: string | null 
   return toStructured({ ...event, extensions: { ...event.extensions, aliyunaccountid: '1234567890', aliyuneventbusname: 'default' } });
 }
 
-/** The dispatcher and delivery queues of a test, with short back-offs so that retries happen within it. */
-export function startTestDelivery(db: Db, redisUrl: string, prefix: string, logger: Logger) {
+/** The three consumers onramp ships and what they take, for tests that run no consumer module. */
+export const TEST_SUBSCRIPTIONS: Record<string, string[]> = {
+  mailer: ['SCIM.UserCreated'],
+  'gitbook-sync': ['SCIM.UserCreated', 'SCIM.UserUpdated', 'SCIM.UserDeactivated', 'SCIM.UserDeleted'],
+  indexer: ['SCIM.UserCreated', 'SCIM.UserUpdated', 'SCIM.UserDeactivated', 'SCIM.UserDeleted', 'Document.Published'],
+};
+
+/** Registers the shipped consumers' subscriptions, so that they take every event appended from now on. */
+export async function registerTestConsumers(db: Db, consumers: Record<string, string[]> = TEST_SUBSCRIPTIONS): Promise<void> {
+  for (const [consumer, types] of Object.entries(consumers)) await registerSubscriptions(db, consumer, types);
+}
+
+/** Job options with short back-offs, so that retries happen within a test. */
+export const TEST_JOB_OPTIONS = { ...DELIVERY_OPTIONS, backoff: { type: 'fixed', delay: 200 } };
+
+/**
+ * The dispatcher and delivery queues of a test. The shipped consumers are registered first, so that
+ * events the test appends before its consumers start are theirs.
+ */
+export async function startTestDelivery(db: Db, redisUrl: string, prefix: string, logger: Logger) {
+  await registerTestConsumers(db);
   const queues = openDeliveryQueues(redisUrl, prefix);
-  const jobOptions = { ...DELIVERY_OPTIONS, backoff: { type: 'fixed', delay: 200 } };
-  const dispatcher = startDispatcher(db, queues, logger, { pollMs: 50, jobOptions });
+  const jobOptions = TEST_JOB_OPTIONS;
+  const dispatcher = startDispatcher(db, queues, logger, { pollMs: 50, jobOptions, restoreEveryMs: 500, restoreGraceMs: 1000 });
   return {
     queues,
     dispatcher,
@@ -149,4 +180,53 @@ export function startTestDelivery(db: Db, redisUrl: string, prefix: string, logg
       await queues.close();
     },
   };
+}
+
+export interface OutageProxy {
+  /** A DATABASE_URL that reaches the database through the proxy. */
+  url: string;
+  /** Drops every connection and refuses new ones, as a database that went down does. */
+  down(): Promise<void>;
+  up(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP proxy in front of the test MariaDB, to take "the database" down and up again without touching
+ * the server other tests share. `databaseUrl` is the database's URL as the tests know it.
+ */
+export async function startOutageProxy(databaseUrl: string): Promise<OutageProxy> {
+  const target = new URL(databaseUrl);
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  let port = 0;
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const upstream = connect(Number(target.port || 3306), target.hostname);
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          socket.on('error', () => socket.destroy());
+        }
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.address() as { port: number }).port;
+        resolve();
+      });
+    });
+  const down = async () => {
+    const closing = server;
+    server = undefined;
+    for (const socket of sockets) socket.destroy();
+    if (closing !== undefined) await new Promise((resolve) => closing.close(resolve));
+  };
+  await listen();
+  const url = new URL(databaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return { url: url.href, down, up: () => (server === undefined ? listen() : Promise.resolve()), close: down };
 }

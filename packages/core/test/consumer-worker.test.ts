@@ -7,17 +7,18 @@ import {
   RetryableError,
   appendEvents,
   createConsumerWorker,
+  dispatchPending,
   enqueueDeliveries,
+  registerSubscriptions,
   listDeadLetters,
   openDeliveryQueues,
-  outcomeEvent,
   readEvents,
   retryDeadLetters,
   silentLogger,
   type ConsumerHandler,
 } from '@onramp/core';
 import { TEST_REDIS, freshDatabase, freshPrefix, waitFor } from '@onramp/core/testing';
-import { joiner } from './helpers.js';
+import { joiner, welcomeSent } from './helpers.js';
 
 const FAST = { attempts: 3, backoff: { type: 'fixed', delay: 20 } };
 
@@ -34,21 +35,25 @@ async function setup(t: Test, handle: ConsumerHandler, failureType?: string) {
     await queues.close();
     await database.drop();
   });
-  const deliver = async (id: string, redelivery?: string) => {
+  await registerSubscriptions(database.db, 'mailer', ['SCIM.UserCreated']);
+  // One relay pass: the event becomes a delivery row and a job.
+  const relay = () => dispatchPending(database.db, queues, 100, FAST);
+  const deliver = async (id: string) => {
     const [appended] = await appendEvents(database.db, [joiner(id)]);
-    const seq = appended!.seq;
-    await enqueueDeliveries(queues.mailer, [{ seq, type: 'SCIM.UserCreated', ...(redelivery ? { redelivery } : {}) }], FAST);
-    return seq;
+    await relay();
+    return appended!.seq;
   };
+  const again = (seq: number, redelivery: string | null, enqueues = 1) =>
+    enqueueDeliveries(queues.queue('mailer'), [{ seq, type: 'SCIM.UserCreated', enqueues, redelivery, forced: false }], FAST);
   const completions = async () => (await database.db.selectFrom('consumer_completions').selectAll().execute()).length;
-  return { ...database, queues, worker, deliver, completions };
+  return { ...database, queues, worker, deliver, again, relay, completions };
 }
 
 t.test('handles an event once, records completion and outcome, and skips a re-added job', async (t) => {
   let calls = 0;
   const s = await setup(t, async (event) => {
     calls++;
-    return [outcomeEvent('mailer', OUTCOME.welcomeSent, event, { messageId: 'm-1' })];
+    return [welcomeSent(event, 'm-1')];
   });
   await s.worker.start();
   const seq = await s.deliver('once');
@@ -58,11 +63,11 @@ t.test('handles an event once, records completion and outcome, and skips a re-ad
   t.equal(sent[0]!.subject, 'user/once', 'the outcome carries the person as subject');
   t.match(sent[0]!.data, { messageId: 'm-1', cause: { seq } });
   // BullMQ removed the completed job; the same delivery arrives again (a replay, a lost Redis):
-  await s.queues.mailer.clean(0, 100, 'completed');
-  await enqueueDeliveries(s.queues.mailer, [{ seq, type: 'SCIM.UserCreated' }], FAST);
-  const job = await s.queues.mailer.getJob(`seq-${seq}`);
+  await s.queues.queue('mailer').clean(0, 100, 'completed');
+  await s.again(seq, null);
+  const job = await s.queues.queue('mailer').getJob(`seq-${seq}`);
   await waitFor(async () => (await job!.getState()) === 'completed', undefined, 're-added job done');
-  t.equal((await s.queues.mailer.getJob(`seq-${seq}`))!.returnvalue, 'skipped');
+  t.equal((await s.queues.queue('mailer').getJob(`seq-${seq}`))!.returnvalue, 'skipped');
   t.equal(calls, 1, 'the handler ran once');
 });
 
@@ -110,7 +115,8 @@ t.test('the last failed attempt dead-letters; a retry after the fix completes an
   t.equal(calls, 3, 'all attempts were used');
   t.equal((await listDeadLetters(s.db))[0]!.attempts, 3);
   broken = false;
-  t.equal(await retryDeadLetters(s.db, s.queues, 'mailer', seq), 1);
+  t.equal(await retryDeadLetters(s.db, 'mailer', seq), 1);
+  await s.relay();
   await waitFor(async () => (await s.completions()) === 1, undefined, 'completed');
   t.same(await listDeadLetters(s.db), [], 'resolved');
 });
@@ -154,7 +160,7 @@ t.test('SIGTERM lets the running job finish, then the process exits 0', async (t
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   await waitFor(async () => out.includes('ready'), undefined, 'child ready');
   const [appended] = await appendEvents(db, [joiner('term')]);
-  await enqueueDeliveries(queues.mailer, [{ seq: appended!.seq, type: 'SCIM.UserCreated' }], FAST);
+  await enqueueDeliveries(queues.queue('mailer'), [{ seq: appended!.seq, type: 'SCIM.UserCreated', enqueues: 1, redelivery: null, forced: false }], FAST);
   await waitFor(async () => out.includes('started'), undefined, 'job started');
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'exit code 0');
@@ -167,11 +173,11 @@ t.test('two deliveries of one event at once: one effect, one outcome in the log'
   const s = await setup(t, async (event) => {
     calls++;
     await new Promise((resolve) => setTimeout(resolve, 100)); // both are in the handler together
-    return [outcomeEvent('mailer', OUTCOME.welcomeSent, event, { messageId: 'same' })];
+    return [welcomeSent(event, 'same')];
   });
   await s.worker.start();
   const seq = await s.deliver('twice');
-  await enqueueDeliveries(s.queues.mailer, [{ seq, type: 'SCIM.UserCreated', redelivery: 'replay-x' }], FAST);
+  await s.again(seq, 'replay-x');
   await waitFor(async () => calls === 2 && (await s.completions()) === 1, undefined, 'both jobs ran');
   await new Promise((resolve) => setTimeout(resolve, 200));
   t.equal((await readEvents(s.db, { type: OUTCOME.welcomeSent })).length, 1, 'the log tells it once');
@@ -201,6 +207,7 @@ t.test('events of one person are handled one after the other, in seq order, what
     await queues.close();
     await drop();
   });
+  await registerSubscriptions(db, 'gitbook-sync', ['SCIM.UserCreated', 'SCIM.UserUpdated', 'SCIM.UserDeactivated']);
   await worker.start();
   const types = ['SCIM.UserCreated', 'SCIM.UserUpdated', 'SCIM.UserDeactivated', 'SCIM.UserCreated'];
   const results = await appendEvents(db, [
@@ -209,7 +216,8 @@ t.test('events of one person are handled one after the other, in seq order, what
     { ...joiner('p3', 'user/same'), type: types[2]!, data: { userName: 'p3@example.com', active: false } },
     joiner('o1', 'user/other'),
   ]);
-  await enqueueDeliveries(queues['gitbook-sync'], results.map((r, i) => ({ seq: r.seq, type: types[i]! })), FAST);
+  t.equal(results.length, 4);
+  await dispatchPending(db, queues, 100, FAST);
   await waitFor(async () => (await db.selectFrom('consumer_completions').selectAll().execute()).length === 4, undefined, 'all four done');
   t.same(log.filter((line) => line.includes('user/same')), [
     'start user/same SCIM.UserCreated', 'end user/same SCIM.UserCreated',

@@ -4,13 +4,14 @@ import t from 'tap';
 import {
   appendEvents,
   createConsumerWorker,
+  readEvents,
   openDeliveryQueues,
   silentLogger,
   startDispatcher,
   type StoredEvent,
 } from '@onramp/core';
-import { TEST_REDIS, freshDatabase, freshPrefix, startPrivateRedis, waitFor } from '@onramp/core/testing';
-import { jobIds, joiner } from './helpers.js';
+import { TEST_REDIS, freshDatabase, freshPrefix, registerTestConsumers, startPrivateRedis, waitFor } from '@onramp/core/testing';
+import { jobIds, joiner, welcomeSent } from './helpers.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -27,6 +28,7 @@ const outboxSize = async (db: Awaited<ReturnType<typeof freshDatabase>>['db']) =
 
 t.test('every subscribed consumer gets one job per event, with the job id derived from the seq', async (t) => {
   const { db, drop } = await freshDatabase('disp');
+  await registerTestConsumers(db);
   const prefix = freshPrefix('disp');
   const queues = openDeliveryQueues(TEST_REDIS, prefix);
   const dispatcher = startDispatcher(db, queues, silentLogger);
@@ -39,7 +41,8 @@ t.test('every subscribed consumer gets one job per event, with the job id derive
   const [doc] = await appendEvents(db, [
     { ...joiner('d'), type: 'Document.Published', data: { uri: 'x', title: 'x', text: 'x', acl: [] } },
   ]);
-  await appendEvents(db, [{ ...joiner('o'), type: 'onramp.mail.WelcomeSent', source: 'onramp/mailer' }]);
+  const [created0] = await readEvents(db, { limit: 1 });
+  await appendEvents(db, [welcomeSent(created0!, 'o')]);
   dispatcher.wake();
   await waitFor(async () => (await outboxSize(db)) === 0, undefined, 'outbox drained');
   t.same(await jobIds(TEST_REDIS, prefix, 'mailer'), [`seq-${created!.seq}`]);
@@ -49,6 +52,7 @@ t.test('every subscribed consumer gets one job per event, with the job id derive
 
 t.test('an event appended while Redis is down is dispatched once Redis is back', async (t) => {
   const { db, drop } = await freshDatabase('disp');
+  await registerTestConsumers(db);
   const redis = await startPrivateRedis();
   const prefix = freshPrefix('down');
   const queues = openDeliveryQueues(redis.url, prefix);
@@ -74,6 +78,7 @@ t.test('an event appended while Redis is down is dispatched once Redis is back',
 
 t.test('a process killed between append and enqueue: dispatched after restart, once', async (t) => {
   const { db, url, drop } = await freshDatabase('kill');
+  await registerTestConsumers(db);
   const prefix = freshPrefix('kill');
   const queues = openDeliveryQueues(TEST_REDIS, prefix);
   t.teardown(async () => {
@@ -90,6 +95,7 @@ t.test('a process killed between append and enqueue: dispatched after restart, o
 
 t.test('a process killed between enqueue and outbox delete does not duplicate jobs', async (t) => {
   const { db, url, drop } = await freshDatabase('kill');
+  await registerTestConsumers(db);
   const prefix = freshPrefix('kill2');
   const queues = openDeliveryQueues(TEST_REDIS, prefix);
   t.teardown(async () => {
@@ -110,6 +116,7 @@ t.test('a process killed between enqueue and outbox delete does not duplicate jo
 
 t.test('several dispatchers at once dispatch each event exactly once', async (t) => {
   const { db, drop } = await freshDatabase('many');
+  await registerTestConsumers(db);
   const prefix = freshPrefix('many');
   let dispatched = 0;
   const running = Array.from({ length: 3 }, () => {
@@ -135,6 +142,7 @@ t.test('several dispatchers at once dispatch each event exactly once', async (t)
 
 t.test('events of one subject reach a consumer in seq order', async (t) => {
   const { db, drop } = await freshDatabase('order');
+  await registerTestConsumers(db);
   const prefix = freshPrefix('order');
   const queues = openDeliveryQueues(TEST_REDIS, prefix);
   const seen: StoredEvent[] = [];

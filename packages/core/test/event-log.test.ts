@@ -21,7 +21,12 @@ const user = (id: string, subject = `user/${id}`): CloudEvent => ({
   source: 'com.aliyun.idaas',
   type: 'SCIM.UserCreated',
   subject,
-  data: { userName: `${id}@example.com` },
+  data: {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    userName: `${id}@example.com`,
+    emails: [{ value: `${id.replace(/[^a-z0-9]/gi, '')}@example.com` }],
+    active: true,
+  },
   extensions: { aliyunregionid: 'cn-hangzhou' },
 });
 
@@ -46,7 +51,8 @@ t.test('reads back the envelope, data and extensions exactly', async (t) => {
   await appendEvents(db, [user('a', 'user/1'), user('b', 'user/2'), { ...user('c', 'user/1'), type: 'SCIM.UserUpdated' }]);
   const all = await readEvents(db);
   t.equal(all.length, 3);
-  t.same(all[0]!.data, { userName: 'a@example.com' });
+  t.same(all[0]!.data, user('a').data);
+  t.equal(all[0]!.schemaVersion, 1, 'stored with the version of its data schema');
   t.same(all[0]!.extensions, { aliyunregionid: 'cn-hangzhou' });
   t.same((await readEvents(db, { subject: 'user/1' })).map((e) => e.id), ['a', 'c']);
   t.same((await readEvents(db, { type: 'SCIM.UserUpdated' })).map((e) => e.id), ['c']);
@@ -136,10 +142,11 @@ t.test('any event that passes validation can be stored and read back as sent', a
 t.test('a source and id are never confused with another pair, whatever characters they hold', async (t) => {
   const { db, drop } = await freshDatabase('log');
   t.teardown(drop);
-  // Internal callers do not go through validation: the key itself must keep the pairs apart.
-  const results = await appendEvents(db, [{ ...user('b\u0000c'), source: 'a' }, { ...user('c'), source: 'a\u0000b' }]);
-  t.same(results.map((r) => r.status), ['appended', 'appended']);
-  t.equal((await readEvents(db)).length, 2);
+  // Pairs that one string built with a separator would confuse; NUL itself never gets this far.
+  await t.rejects(appendEvents(db, [{ ...user('b\u0000c'), source: 'a' }]), /event 0: \/id must not contain control characters/, 'every append is validated: NUL refused');
+  const results = await appendEvents(db, [{ ...user('b","c'), source: 'a' }, { ...user('c'), source: 'a","b' }, { ...user('b|c'), source: 'a' }, { ...user('c'), source: 'a|b' }]);
+  t.same(results.map((r) => r.status), ['appended', 'appended', 'appended', 'appended']);
+  t.equal((await readEvents(db)).length, 4);
 });
 
 t.test('a failing shared transaction is retried request by request: only the unstorable one fails', async (t) => {

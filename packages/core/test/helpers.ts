@@ -1,6 +1,6 @@
 // Builders and waits shared by the core tests.
 import { Queue } from 'bullmq';
-import type { CloudEvent, Consumer } from '@onramp/core';
+import { OUTCOME, outcomeEvent, type CloudEvent, type Consumer, type StoredEvent } from '@onramp/core';
 
 export const joiner = (id: string, subject = `user/${id}`): CloudEvent => ({
   specversion: '1.0',
@@ -28,3 +28,7 @@ export async function jobIds(redisUrl: string, prefix: string, consumer: Consume
     await queue.close();
   }
 }
+
+/** A WelcomeSent outcome for `event`, as the mailer writes it. */
+export const welcomeSent = (event: StoredEvent, messageId: string): CloudEvent =>
+  outcomeEvent('mailer', OUTCOME.welcomeSent, event, { messageId, provider: 'resend', idempotencyKey: `welcome/${messageId}`, mode: 'send' });

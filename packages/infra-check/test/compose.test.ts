@@ -1,9 +1,9 @@
 // docker-compose.yml and the Dockerfile, without a Docker engine: the compose file validates
-// against the Compose Specification schema, and every onramp service runs the command and reads
-// the variables the code does (CONFIG_VARIABLES in packages/core).
-import { readFileSync } from 'node:fs';
+// against the Compose Specification schema, and every onramp service runs its own entry after the
+// one-shot migrate and reads the variables the code does (CONFIG_VARIABLES in packages/core).
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPONENTS } from '@onramp/cli';
+import { consumerNames } from '@onramp/cli';
 import { CONFIG_VARIABLES } from '@onramp/core';
 import { Ajv } from 'ajv';
 import t from 'tap';
@@ -17,11 +17,12 @@ interface ComposeService {
   environment?: Record<string, string>;
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
+  volumes?: string[];
 }
 
 const text = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
 const compose = parse(text, { merge: true }) as { services: Record<string, ComposeService> };
-const ONRAMP = ['ingest', 'mailer', 'gitbook-sync', 'indexer', 'search-api'];
+const ONRAMP = ['ingest', 'search-api', ...consumerNames()];
 const HTTP_PORTS: Record<string, [string, string]> = { ingest: ['INGEST_PORT', '8080'], 'search-api': ['SEARCH_PORT', '8081'] };
 
 t.test('validates against the Compose Specification schema', async (t) => {
@@ -33,8 +34,8 @@ t.test('validates against the Compose Specification schema', async (t) => {
   t.ok(valid, JSON.stringify(validate.errors, null, 2));
 });
 
-t.test('runs the stores and the five services', async (t) => {
-  t.same(Object.keys(compose.services).sort(), ['gitbook-sync', 'indexer', 'ingest', 'mailer', 'mysql', 'opensearch', 'redis', 'search-api']);
+t.test('runs the stores, the migrate step and the services', async (t) => {
+  t.same(Object.keys(compose.services).sort(), ['migrate', 'mysql', 'opensearch', 'redis', ...ONRAMP].sort());
   t.match(compose.services.mysql!.image, /^mysql:8/);
   t.match(compose.services.redis!.image, /^redis:7/);
   t.match(compose.services.opensearch!.image, /^opensearchproject\/opensearch:2\./);
@@ -44,20 +45,30 @@ t.test('runs the stores and the five services', async (t) => {
   t.match(text, /LOCAL USE ONLY[^\n]*\n[^\n]*\n\s*plugins\.security\.disabled: "true"/, 'the security plugin is off, and the file says it is for local use only');
 });
 
+t.test('migrate: a one-shot onramp migrate, as the account that may change the schema', async (t) => {
+  const migrate = compose.services.migrate! as ComposeService & { restart?: string };
+  t.same(migrate.command, ['node', 'bin/onramp.js', 'migrate']);
+  t.equal(migrate.restart, 'no', 'runs once');
+  t.match(migrate.environment?.DATABASE_URL, /^mysql:\/\/onramp_migrate:/);
+  t.equal(migrate.depends_on?.mysql?.condition, 'service_healthy');
+  const grants = readFileSync(join(repoRoot, 'deploy', 'mysql-init', '10-onramp-accounts.sql'), 'utf8');
+  t.match(grants, /GRANT SELECT, INSERT, UPDATE, DELETE ON `onramp`\.\* TO 'onramp'@'%'/, 'the services\' account has DML only');
+  t.match(compose.services.mysql!.volumes?.join(' '), './deploy/mysql-init:/docker-entrypoint-initdb.d');
+});
+
 for (const name of ONRAMP) {
   t.test(`${name}: command, environment, health and start order match the code`, async (t) => {
     const service = compose.services[name]!;
-    const [node, bin, start, only, components] = service.command ?? [];
-    t.same([node, bin, start, only], ['node', 'bin/onramp.js', 'start', '--only']);
-    const listed = (components ?? '').split(',');
-    t.equal(listed[0], name, 'runs its own component first');
-    for (const component of listed) t.ok(COMPONENTS[component], `${component} is a component the CLI starts`);
+    const entry = `services/${name}/dist/main.js`;
+    t.same(service.command, ['node', entry], 'runs its own entry');
+    t.ok(existsSync(join(repoRoot, entry)), `${entry} is built`);
     t.match(service.build, { context: '.', dockerfile: 'Dockerfile' });
     const env = Object.keys(service.environment ?? {});
     t.ok(env.length > 0);
     for (const variable of env) t.ok((CONFIG_VARIABLES as readonly string[]).includes(variable), `${variable} is read by the code`);
     for (const [dependency, how] of Object.entries(service.depends_on ?? {})) t.match(how.condition, /^service_(healthy|started|completed_successfully)$/, `waits for ${dependency}`);
-    t.ok(service.depends_on?.mysql, 'starts after MySQL');
+    // search-api reads the index, never the log.
+    if (name !== 'search-api') t.equal(service.depends_on?.migrate?.condition, 'service_completed_successfully', 'starts after migrate');
     const http = HTTP_PORTS[name];
     if (http) {
       t.equal(service.environment?.[http[0]], http[1], `${http[0]} = ${http[1]}`);

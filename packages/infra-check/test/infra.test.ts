@@ -52,5 +52,5 @@ t.test('hosts boot with only the environment variables onramp reads', async (t) 
   const names = envBlock.split('\n').map((l) => /^([A-Z_]+)=/.exec(l)?.[1]).filter((n): n is string => n !== undefined);
   t.ok(names.length > 10);
   for (const name of names) t.ok((CONFIG_VARIABLES as readonly string[]).includes(name), `${name} is read by packages/core`);
-  t.match(script, /start --only \$\{service\}/, 'one service per host');
+  t.match(script, /'\$\{image\}' node \$\{entry\}$/m, "one service per host, run by its own entry");
 });

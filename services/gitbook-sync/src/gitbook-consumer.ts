@@ -19,6 +19,8 @@ import {
   type ScimClient,
   type ScimUserData,
   type StoredEvent,
+  type TypedEvent,
+  isEventOf,
 } from '@onramp/core';
 import { createGroupDirectory, desiredUser, ensureMember, ensureNotMember, ensureUser, type GroupDirectory } from './access-effects.js';
 import { createDryRunScim, type DryRunScim } from './dry-run-scim.js';
@@ -33,12 +35,16 @@ export interface GitbookSyncDeps {
 
 const COMPONENT = 'gitbook-sync';
 
+type LifecycleEvent = TypedEvent<(typeof GITBOOK_SUBSCRIBES)[number]>;
+
+/** The whole lifecycle: joiners, movers, leavers. */
+export const GITBOOK_SUBSCRIBES = [LIFECYCLE.userCreated, LIFECYCLE.userUpdated, LIFECYCLE.userDeactivated, LIFECYCLE.userDeleted] as const;
+
 /** The person's SCIM data in the latest earlier joiner/mover event of the same subject. */
 async function previousState(db: Db, event: StoredEvent): Promise<ScimUserData | undefined> {
   if (event.subject === undefined) return undefined;
   const earlier = await readEvents(db, { subject: event.subject, upTo: event.seq - 1, limit: 10_000 });
-  const last = earlier.filter((e) => e.type === LIFECYCLE.userCreated || e.type === LIFECYCLE.userUpdated).at(-1);
-  return last?.data as ScimUserData | undefined;
+  return earlier.filter((e) => isEventOf(e, LIFECYCLE.userCreated, LIFECYCLE.userUpdated)).at(-1)?.data;
 }
 
 function asConsumerError(error: unknown): unknown {
@@ -54,8 +60,8 @@ export function gitbookConsumer(config: Config, deps: GitbookSyncDeps): Consumer
     (mode === 'sync' && scimUrl !== undefined && scimToken !== undefined ? createScimClient({ baseUrl: scimUrl, token: scimToken }) : undefined);
   const groups = real === undefined ? undefined : createGroupDirectory(real);
 
-  async function effect(event: StoredEvent, scim: ScimClient, directory: GroupDirectory): Promise<{ type: string; data: Record<string, unknown> }> {
-    const data = (event.data ?? {}) as ScimUserData;
+  async function effect(event: LifecycleEvent, scim: ScimClient, directory: GroupDirectory): Promise<{ type: string; data: Record<string, unknown> }> {
+    const data: ScimUserData = event.data;
     const before = event.type === LIFECYCLE.userCreated ? undefined : await previousState(deps.db, event);
     const email = workEmailOf(data) ?? (before === undefined ? undefined : workEmailOf(before));
     if (email === undefined) throw new PermanentError('the person has no usable work email for a GitBook userName', 'no_work_email');
@@ -98,6 +104,7 @@ export function gitbookConsumer(config: Config, deps: GitbookSyncDeps): Consumer
     failureType: OUTCOME.accessFailed,
     concurrency: deps.concurrency ?? 8,
     async handle(event, ctx): Promise<CloudEvent[]> {
+      if (!isEventOf(event, ...GITBOOK_SUBSCRIBES)) return [];
       const dryRun: DryRunScim | undefined = real === undefined ? createDryRunScim() : undefined;
       const scim = real ?? dryRun!;
       try {

@@ -1,6 +1,6 @@
 // Wires gitbook-sync for a process: the consumer and its worker.
 import { runConsumer, type Config, type ScimClient, type ServiceWorkerOptions } from '@onramp/core';
-import { gitbookConsumer } from './gitbook-consumer.js';
+import { GITBOOK_SUBSCRIBES, gitbookConsumer } from './gitbook-consumer.js';
 
 export const DRY_RUN_WARNING = 'GITBOOK_MODE=dry-run in production: no GitBook access is granted, the SCIM calls are only recorded';
 
@@ -25,6 +25,6 @@ export async function startGitbookSync(config: Config, options: GitbookSyncOptio
     ...(options.scim === undefined ? {} : { scim: options.scim }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
   });
-  const worker = await runConsumer(definition, config.redisUrl, options, logger);
+  const worker = await runConsumer(definition, GITBOOK_SUBSCRIBES, config.redisUrl, options, logger);
   return { dryRun, close: () => worker.close() };
 }

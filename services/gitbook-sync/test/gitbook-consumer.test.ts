@@ -14,7 +14,7 @@ async function setup(t: Test, withScim = true, env: Record<string, string> = {})
   const scim = await startScimServer({ token: TOKEN });
   const config = loadConfig({ DATABASE_URL: url, REDIS_URL: TEST_REDIS, ...(withScim ? { GITBOOK_SCIM_URL: scim.url, GITBOOK_SCIM_TOKEN: TOKEN } : {}), ...env });
   const sync = await startGitbookSync(config, { db, logger: silentLogger, queuePrefix: prefix });
-  const delivery = startTestDelivery(db, TEST_REDIS, prefix, silentLogger);
+  const delivery = await startTestDelivery(db, TEST_REDIS, prefix, silentLogger);
   t.teardown(async () => {
     await sync.close();
     await delivery.close();
@@ -52,11 +52,11 @@ t.test('a joiner gets an active GitBook user in the department readers group, in
 });
 
 t.test('running the joiner effect again changes nothing', async (t) => {
-  const { db, scim, delivery, waitOutcomes } = await setup(t);
+  const { db, scim, waitOutcomes } = await setup(t);
   await appendEvents(db, [joinerEvent(3)]);
   await waitOutcomes('onramp.gitbook.AccessGranted');
   const before = scim.requests.length;
-  await replayRange(db, delivery.queues, { consumer: 'gitbook-sync', force: true });
+  await replayRange(db, { consumer: 'gitbook-sync', force: true });
   const [, again] = await waitOutcomes('onramp.gitbook.AccessGranted', 2);
   t.match(again!.data, { user: 'unchanged', added: false });
   t.same(scim.requests.slice(before).map((r) => r.method).filter((m) => m !== 'GET'), [], 'only look-ups the second time');

@@ -1,7 +1,7 @@
 // The indexer as a consumer of the log: SCIM lifecycle events keep people's profiles, Document.Published
 // events keep documents' chunks, in the search index. Writes are idempotent by id, so a redelivery or
 // a replay is harmless.
-import { OUTCOME, outcomeEvent, type ConsumerDefinition, type DocsRoots } from '@onramp/core';
+import { LIFECYCLE, OUTCOME, outcomeEvent, type ConsumerDefinition, type DocsRoots } from '@onramp/core';
 import type { Embedder, VectorStore } from '@onramp/search';
 import { applyEffect } from './apply-effect.js';
 import { indexEffect } from './index-effect.js';
@@ -13,9 +13,20 @@ export interface IndexerDeps {
   docsRoots: DocsRoots;
 }
 
+/** People's profiles and published documents. */
+export const INDEXER_SUBSCRIBES = [
+  LIFECYCLE.userCreated,
+  LIFECYCLE.userUpdated,
+  LIFECYCLE.userDeactivated,
+  LIFECYCLE.userDeleted,
+  LIFECYCLE.documentPublished,
+] as const;
+
 export function indexerConsumer(deps: IndexerDeps): ConsumerDefinition {
   return {
     consumer: 'indexer',
+    // The index is a view of the log: a replay re-applies, it is never skipped as "already done".
+    kind: 'projection',
     failureType: OUTCOME.indexFailed,
     // Embedding is CPU-bound in-process; more concurrency would only interleave it.
     concurrency: 2,

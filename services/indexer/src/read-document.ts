@@ -3,20 +3,12 @@
 // `mediaType` or file extension) is reduced to its readable text.
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { checkDocumentLocation, LocationRefused, PermanentError, type DocsRoots } from '@onramp/core';
+import { checkDocumentLocation, LocationRefused, PermanentError, type DataOf, type DocsRoots } from '@onramp/core';
 import { htmlToText, type PublishedDocument } from '@onramp/search';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 
-interface DocumentData {
-  uri: string;
-  title: string;
-  text?: string;
-  location?: string;
-  acl: string[];
-  department?: string;
-  mediaType?: string;
-}
+type DocumentData = DataOf<'Document.Published'>;
 
 function isHtml(data: DocumentData): boolean {
   return /html/i.test(data.mediaType ?? '') || /\.html?$/i.test(data.location ?? '');
@@ -41,8 +33,8 @@ async function readLocation(roots: DocsRoots, location: string): Promise<string>
   }
 }
 
-export async function readDocument(data: unknown, roots: DocsRoots): Promise<PublishedDocument> {
-  const doc = data as DocumentData;
+export async function readDocument(data: DocumentData, roots: DocsRoots): Promise<PublishedDocument> {
+  const doc = data;
   const raw = doc.text ?? (await readLocation(roots, doc.location!));
   const published: PublishedDocument = { uri: doc.uri, title: doc.title, text: isHtml(doc) ? htmlToText(raw) : raw, acl: doc.acl };
   if (typeof doc.department === 'string') published.department = doc.department;

@@ -1,12 +1,15 @@
 // Rebuilds the search index from the log: folds every indexer event into the latest state of each person
-// and document, (re)trains the local model on that corpus, embeds it into a new index, catches up with
-// events that arrived meanwhile, and swaps the new index in. Queries keep hitting the old index until
-// the swap, which is one step, so none fails.
+// and document, (re)trains the local model on that corpus, embeds it into a new generation, catches up
+// with events that arrived meanwhile, and swaps it in. For the last catch-up the live indexer is paused
+// (its queue, in every process), so no event is written to the old generation after the new one read
+// the log: the checkpoint then says exactly up to which seq the new generation holds the log, and the
+// live indexer goes on from there. Queries keep hitting the old index until the swap, so none fails.
 import { randomUUID } from 'node:crypto';
-import { appendEvents, lastSeq, OUTCOME, onrampSource, readEvents, SUBSCRIPTIONS, type Db, type DocsRoots, type Logger } from '@onramp/core';
+import { appendEvents, lastSeq, OUTCOME, onrampSource, readEvents, writeCheckpoint, type Db, type DocsRoots, type Logger } from '@onramp/core';
 import { searchableText, type Embedder, type IndexDraft, type SearchRuntime } from '@onramp/search';
 import { applyEffect, embedDrafts } from './apply-effect.js';
 import { indexEffect } from './index-effect.js';
+import { INDEXER_SUBSCRIBES } from './indexer-consumer.js';
 
 export interface ReindexDeps {
   db: Db;
@@ -18,7 +21,12 @@ export interface ReindexDeps {
   onProgress?: (done: number, total: number) => void;
   /** Events read from the log per query. */
   pageSize?: number;
+  /** Holds the live indexer (every process) around the swap; without it, nothing is paused. */
+  live?: { pause(): Promise<void>; resume(): Promise<void> };
 }
+
+/** The projection's name in `projection_checkpoints`. */
+export const INDEX_PROJECTION = 'indexer';
 
 export interface ReindexResult {
   indexName: string;
@@ -30,7 +38,7 @@ export interface ReindexResult {
   seq: number;
 }
 
-const INDEXER_TYPES = new Set(SUBSCRIPTIONS.indexer);
+const INDEXER_TYPES = new Set<string>(INDEXER_SUBSCRIBES);
 const EMBED_BATCH = 256;
 
 async function* indexerEvents(db: Db, after: number, upTo: number, pageSize: number) {
@@ -79,17 +87,26 @@ export async function reindex(deps: ReindexDeps): Promise<ReindexResult> {
 
   // Events that arrived while we worked, until a read finds none (bounded: the log may never be still).
   let caughtUp = events;
-  for (let round = 0; round < 10; round++) {
+  const catchUp = async () => {
     const latest = await lastSeq(db);
-    if (latest === seq) break;
     for await (const event of indexerEvents(db, seq, latest, deps.pageSize ?? 1000)) {
       const effect = await indexEffect(event, deps.docsRoots).catch(() => undefined);
       if (effect !== undefined) await applyEffect(effect, embedder, search.store, target);
       caughtUp++;
     }
+    const moved = latest !== seq;
     seq = latest;
+    return moved;
+  };
+  for (let round = 0; round < 10 && (await catchUp()); round++);
+  await deps.live?.pause();
+  try {
+    await catchUp();
+    await search.store.finishRebuild(target);
+    await writeCheckpoint(db, INDEX_PROJECTION, target.indexName, seq);
+  } finally {
+    await deps.live?.resume();
   }
-  await search.store.finishRebuild(target);
   await trained?.commit();
 
   const result = { indexName: target.indexName, embedder: embedder.name, events: caughtUp, sources: state.size, items: drafts.length, seq };

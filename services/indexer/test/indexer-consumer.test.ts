@@ -98,7 +98,7 @@ t.test('a Document.Published already in the log naming a file outside the roots 
   const { db, drop } = await freshDatabase('indexerroots');
   const prefix = freshPrefix('indexerroots');
   const worker = createConsumerWorker(indexerConsumer({ store, embedder, docsRoots }), { db, redisUrl: TEST_REDIS, prefix, logger: silentLogger });
-  const delivery = startTestDelivery(db, TEST_REDIS, prefix, silentLogger);
+  const delivery = await startTestDelivery(db, TEST_REDIS, prefix, silentLogger);
   t.teardown(async () => {
     await worker.close();
     await delivery.close();

@@ -118,8 +118,9 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
       if (reason !== undefined) rejected.inc({ reason });
     },
     handler: async (request, reply) => {
-      const events = parseEvents(eventsInRequest(request));
-      checkDoor(door, events);
+      const inputs = eventsInRequest(request);
+      checkDoor(door, inputs);
+      const events = parseEvents(inputs);
       const stopTimer = appendSeconds.startTimer();
       let results: AppendResult[];
       try {

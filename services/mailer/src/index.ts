@@ -8,3 +8,4 @@ export * from './batch-plans.js';
 export * from './resend-sender.js';
 export * from './mailer-consumer.js';
 export * from './start-mailer.js';
+export * from './mailer-module.js';

@@ -5,6 +5,7 @@ import {
   OUTCOME,
   PermanentError,
   RetryableError,
+  isEventOf,
   outcomeEvent,
   type Config,
   type ConsumerDefinition,
@@ -21,6 +22,9 @@ export interface MailerDeps {
   concurrency?: number;
 }
 
+/** What the mailer takes: joiners only. */
+export const MAILER_SUBSCRIBES = [LIFECYCLE.userCreated] as const;
+
 /** The most emails per second the request rate allows: full batches at the configured rate. */
 export const MAX_BATCH = 100;
 
@@ -34,7 +38,7 @@ export function mailerConsumer(config: Config, deps: MailerDeps): ConsumerDefini
     // what full batches at that rate can carry, and is the BullMQ limiter a quota pause rests on.
     limiter: { max: config.mail.ratePerSecond * MAX_BATCH, duration: 1000 },
     async handle(event, ctx) {
-      if (event.type !== LIFECYCLE.userCreated) return [];
+      if (!isEventOf(event, LIFECYCLE.userCreated)) return [];
       const mail = buildWelcomeMail(event, settings, ctx.forced ? ctx.redelivery ?? `forced-${ctx.attempt}` : undefined);
       try {
         const sent = await deps.sender.send(mail);

@@ -7,7 +7,7 @@ import { closeAll, redisOptions, runConsumer, type Closer, type Config, type Ser
 import { createBatchPlans } from './batch-plans.js';
 import { createLocalCaptureSender } from './local-capture-sender.js';
 import type { MailSender } from './mail-sender.js';
-import { mailerConsumer } from './mailer-consumer.js';
+import { MAILER_SUBSCRIBES, mailerConsumer } from './mailer-consumer.js';
 import { createRequestLimiter } from './request-limiter.js';
 import { createResendSender } from './resend-sender.js';
 
@@ -54,7 +54,7 @@ export async function startMailer(config: Config, options: MailerOptions): Promi
     pauseQueue: (ms) => queue.rateLimit(ms),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
   });
-  const worker = await runConsumer(definition, config.redisUrl, options, logger);
+  const worker = await runConsumer(definition, MAILER_SUBSCRIBES, config.redisUrl, options, logger);
   closers.push(() => worker.close());
 
   // Closed last first: the worker (lets running jobs finish), the sender, the queue handle, Redis.

@@ -1,7 +1,7 @@
 // What a joiner's welcome email says and to whom, from the SCIM.UserCreated event. Everything taken
 // from the event is escaped for HTML and stripped of control characters for the text part.
 import { createHash } from 'node:crypto';
-import { PermanentError, cleanText, departmentOf, workEmailOf, type ScimUserData, type StoredEvent } from '@onramp/core';
+import { PermanentError, cleanText, departmentOf, workEmailOf, type ScimUserData, type StoredEvent, type TypedEvent } from '@onramp/core';
 import type { OutgoingMail } from './mail-sender.js';
 import { recipientAddress } from './recipient-address.js';
 
@@ -54,8 +54,8 @@ export function renderWelcome(name: string, department: string | undefined, docs
   return { html, text: plain };
 }
 
-export function buildWelcomeMail(event: StoredEvent, settings: WelcomeSettings, forcedTag?: string): OutgoingMail {
-  const data = (event.data ?? {}) as ScimUserData;
+export function buildWelcomeMail(event: TypedEvent<'SCIM.UserCreated'>, settings: WelcomeSettings, forcedTag?: string): OutgoingMail {
+  const data: ScimUserData = event.data;
   const address = workEmailOf(data);
   if (address === undefined) throw new PermanentError('the person has no usable email address', 'no_recipient');
   const department = departmentOf(data);

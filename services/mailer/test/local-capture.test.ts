@@ -3,17 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { simpleParser } from 'mailparser';
-import type { StoredEvent } from '@onramp/core';
+import type { DataOf, TypedEvent } from '@onramp/core';
 import { buildWelcomeMail, createLocalCaptureSender } from '@onramp/mailer';
 
-const event = (data: Record<string, unknown>, id = 'evt-1'): StoredEvent => ({
+// The test's people are partial on purpose (no schemas, emails of any shape): what buildWelcomeMail copes with.
+const event = (data: Record<string, unknown>, id = 'evt-1'): TypedEvent<'SCIM.UserCreated'> => ({
   seq: 1,
   recordedAt: new Date(),
   specversion: '1.0',
   id,
   source: 'com.aliyun.idaas',
   type: 'SCIM.UserCreated',
-  data,
+  data: data as DataOf<'SCIM.UserCreated'>,
   extensions: {},
 });
 const settings = { from: 'Onboarding <onboarding@example.com>', subject: 'Welcome', docsUrl: 'https://docs.example.com/start?a=1&b=2' };

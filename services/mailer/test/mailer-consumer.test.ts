@@ -24,7 +24,7 @@ async function setup(t: Test, server: Parameters<typeof startResendServer>[0] = 
     ...env,
   });
   const mailer = await startMailer(config, { db, logger, queuePrefix: prefix, lingerMs: 10 });
-  const delivery = startTestDelivery(db, TEST_REDIS, prefix, silentLogger);
+  const delivery = await startTestDelivery(db, TEST_REDIS, prefix, silentLogger);
   t.teardown(async () => {
     await mailer.close();
     await delivery.close();
@@ -55,13 +55,13 @@ t.test('a rejected email is not retried: dead letter and WelcomeFailed with the 
 });
 
 t.test('a replay sends nothing again; replay --force sends again with a new key', async (t) => {
-  const { db, resend, delivery, outcomes } = await setup(t);
+  const { db, resend, outcomes } = await setup(t);
   await appendEvents(db, [joinerEvent(3)]);
   await waitFor(async () => (await outcomes('onramp.mail.WelcomeSent')).length === 1);
-  await replayRange(db, delivery.queues, { consumer: 'mailer' });
+  await replayRange(db, { consumer: 'mailer' });
   await new Promise((resolve) => setTimeout(resolve, 500));
   t.equal(resend.emails.length, 1, 'replay: no second email');
-  await replayRange(db, delivery.queues, { consumer: 'mailer', force: true });
+  await replayRange(db, { consumer: 'mailer', force: true });
   const sent = await waitFor(async () => {
     const all = await outcomes('onramp.mail.WelcomeSent');
     return all.length === 2 ? all : undefined;

@@ -19,6 +19,8 @@ export interface CloudEvent {
 export interface StoredEvent extends CloudEvent {
   seq: number;
   recordedAt: Date;
+  /** The version of its type's data schema it was validated against (see catalogue.ts). */
+  schemaVersion?: number;
 }
 
 export const CONTEXT_ATTRIBUTES = [
@@ -43,5 +45,6 @@ export function toStructured(event: CloudEvent): Record<string, unknown> {
   const out: Record<string, unknown> = { ...rest, ...extensions };
   delete out.seq;
   delete out.recordedAt;
+  delete out.schemaVersion;
   return out;
 }

@@ -44,9 +44,15 @@ function allows(policy: DoorPolicy, event: { source: string; type: string }): bo
   return policy.allowed.some((entry) => entry.sources.includes(event.source) && entry.types.includes(event.type));
 }
 
-/** Throws ForbiddenEvent for the first event the door does not accept; call it before anything is written. */
-export function checkDoor(policy: DoorPolicy, events: ReadonlyArray<{ source: string; type: string }>): void {
+/**
+ * Throws ForbiddenEvent for the first event the door does not accept. Called on what a request claims,
+ * before its data is validated, so that a forged outcome is refused as forged (403), whatever its data;
+ * an item without a string source and type is left to validation (400). Nothing is written before either.
+ */
+export function checkDoor(policy: DoorPolicy, events: ReadonlyArray<unknown>): void {
   events.forEach((event, index) => {
-    if (!allows(policy, event)) throw new ForbiddenEvent(index, event.source, event.type, policy.door);
+    const { source, type } = (typeof event === 'object' && event !== null ? event : {}) as { source?: unknown; type?: unknown };
+    if (typeof source !== 'string' || typeof type !== 'string') return;
+    if (!allows(policy, { source, type })) throw new ForbiddenEvent(index, source, type, policy.door);
   });
 }

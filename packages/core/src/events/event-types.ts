@@ -21,6 +21,7 @@ export const OUTCOME = {
   indexFailed: 'onramp.index.IndexFailed',
   reindexed: 'onramp.index.Reindexed',
   deadLettered: 'onramp.consumer.DeadLettered',
+  jobsRestored: 'onramp.delivery.JobsRestored',
   replayRequested: 'onramp.replay.Requested',
   replayCompleted: 'onramp.replay.Completed',
 } as const;

@@ -6,3 +6,4 @@ export * from './scim-user.js';
 export * from './door-policy.js';
 export * from './document-location.js';
 export * from './storable.js';
+export * from './catalogue.js';

@@ -1,6 +1,5 @@
 // JSON Schemas of the envelope and of each lifecycle event's data. Validation happens before any write.
 import { Type, type TSchema } from '@sinclair/typebox';
-import { LIFECYCLE } from './event-types.js';
 
 export const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const SCIM_ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -94,15 +93,8 @@ export const DocumentPublished = Type.Object(
     text: Type.Optional(Type.String({ maxLength: 1024 * 1024 })),
     location: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
     acl: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 256 }),
+    mediaType: Type.Optional(Type.String({ maxLength: 255 })),
+    department: Type.Optional(Type.String({ maxLength: 256 })),
   },
   { additionalProperties: true, anyOf: [{ required: ['text'] }, { required: ['location'] }] },
 );
-
-/** Types whose data onramp acts on, and the schema their data must meet. Other types: envelope only. */
-export const DATA_SCHEMAS: Record<string, TSchema> = {
-  [LIFECYCLE.userCreated]: ScimUser,
-  [LIFECYCLE.userUpdated]: ScimUser,
-  [LIFECYCLE.userDeactivated]: Type.Intersect([ScimUserReference, Type.Object({ active: Type.Literal(false) })]),
-  [LIFECYCLE.userDeleted]: ScimUserReference,
-  [LIFECYCLE.documentPublished]: DocumentPublished,
-};

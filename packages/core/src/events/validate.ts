@@ -2,8 +2,9 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { InvalidEvent, type InvalidField } from '../errors.js';
-import { fromStructured, type CloudEvent } from './cloud-event.js';
-import { DATA_SCHEMAS, envelopeSchema } from './schemas.js';
+import { fromStructured, toStructured, type CloudEvent } from './cloud-event.js';
+import { CATALOGUE } from './catalogue.js';
+import { envelopeSchema } from './schemas.js';
 import { storableProblems } from './storable.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on .default.
@@ -14,7 +15,7 @@ addFormats.default(ajv);
 
 const envelope = ajv.compile(envelopeSchema());
 const byType = new Map<string, ValidateFunction>(
-  Object.entries(DATA_SCHEMAS).map(([type, data]) => [type, ajv.compile(envelopeSchema(data))]),
+  Object.entries(CATALOGUE).map(([type, { data }]) => [type, ajv.compile(envelopeSchema(data))]),
 );
 
 function describe(errors: ErrorObject[] | null | undefined): InvalidField[] {
@@ -25,6 +26,9 @@ function describe(errors: ErrorObject[] | null | undefined): InvalidField[] {
     return { pointer: `${e.instancePath}${missing}${extra}`, message };
   });
 }
+
+/** Events that came out of parseEvent: validated already, so an append need not check them again. */
+const validated = new WeakSet<CloudEvent>();
 
 /** Validates one structured-mode event; `index` is its place in the request, for the error. */
 export function parseEvent(input: unknown, index: number): CloudEvent {
@@ -39,7 +43,20 @@ export function parseEvent(input: unknown, index: number): CloudEvent {
   // Only after the schema passed: extension values are then scalars, safe to serialize.
   const problems = storableProblems(input as Record<string, unknown>, event.extensions);
   if (problems.length > 0) throw new InvalidEvent(index, problems);
+  validated.add(event);
   return event;
+}
+
+/**
+ * Every append goes through here: events from a door were validated on the way in; the others (outcomes,
+ * replays, reindexes, documents) are validated now, so nothing enters the log unchecked.
+ */
+export function requireValid(events: readonly CloudEvent[]): void {
+  for (const [index, event] of events.entries()) {
+    if (validated.has(event)) continue;
+    parseEvent(toStructured(event), index);
+    validated.add(event);
+  }
 }
 
 export function parseEvents(inputs: unknown[]): CloudEvent[] {

@@ -1,9 +1,11 @@
-// Opening the event-log database: created if missing, migrated to the latest version, then handed out
-// as a Kysely instance. MariaDB 10.11+ and MySQL 8 both work.
+// The event-log database as a Kysely instance. Only `onramp migrate` (and tests' fresh databases) create
+// and migrate it, with DDL rights; every other process connects and checks that the schema is the one
+// it was built for. MariaDB 10.11+ and MySQL 8 both work.
 import { Kysely, Migrator, MysqlDialect, type Generated } from 'kysely';
 import { createPool, type Pool, type PoolOptions } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
 import { migrations } from './migrations.js';
+import { checkSchema } from './schema-version.js';
 
 export interface EventsTable {
   seq: Generated<number>;
@@ -17,6 +19,8 @@ export interface EventsTable {
   dataschema: string | null;
   data: string | null;
   extensions: string;
+  /** The catalogue's version of the type's data schema at append; null for types outside the catalogue. */
+  schema_version: number | null;
   recorded_at: Generated<Date>;
 }
 
@@ -25,6 +29,19 @@ export interface Database {
   log_identity: { id: string };
   outbox: { seq: number };
   consumer_completions: { consumer: string; seq: number; completed_at: Generated<Date> };
+  projection_checkpoints: { projection: string; generation: string; seq: number; updated_at: Generated<Date> };
+  subscriptions: { consumer: string; type: string; start_seq: number | null; registered_at: Generated<Date> };
+  deliveries: {
+    consumer: string;
+    seq: number;
+    subject_key: Buffer | null;
+    state: 'waiting' | 'ready';
+    queued_at: Date | null;
+    enqueues: Generated<number>;
+    redelivery: string | null;
+    forced: Generated<number>;
+    created_at: Generated<Date>;
+  };
   dead_letters: {
     consumer: string;
     seq: number;
@@ -62,7 +79,7 @@ function poolOptions(url: string): PoolOptions & { database: string } {
   };
 }
 
-/** Creates the database if it does not exist; idempotent. */
+/** Creates the database if it does not exist; idempotent. Needs the CREATE privilege: `onramp migrate` only. */
 export async function createDatabaseIfMissing(url: string): Promise<void> {
   const { database, ...options } = poolOptions(url);
   const connection = await createConnection(options);
@@ -75,7 +92,8 @@ export async function createDatabaseIfMissing(url: string): Promise<void> {
   }
 }
 
-export async function migrateToLatest(db: Db): Promise<void> {
+/** Applies the migrations the database has not applied yet; returns their names. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
@@ -87,6 +105,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
   if (error !== undefined || failed !== undefined) {
     throw new Error(`migration ${failed?.migrationName ?? ''} failed`, { cause: error });
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 export function connectDatabase(url: string, connectionLimit = 10): { db: Db; pool: Pool } {
@@ -94,12 +113,26 @@ export function connectDatabase(url: string, connectionLimit = 10): { db: Db; po
   return { db: new Kysely<Database>({ dialect: new MysqlDialect({ pool }) }), pool };
 }
 
-/** Creates, migrates and connects: what every process does at start. */
-export async function openDatabase(url: string, connectionLimit = 10): Promise<Db> {
+/** Creates the database if missing and migrates it (`onramp migrate`; tests' fresh databases). Needs DDL rights. */
+export async function migrateDatabase(url: string, connectionLimit = 10): Promise<{ db: Db; applied: string[] }> {
   await createDatabaseIfMissing(url);
   const { db } = connectDatabase(url, connectionLimit);
   try {
-    await migrateToLatest(db);
+    return { db, applied: await migrateToLatest(db) };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+/**
+ * Connects to the log as every service and command does: DML only, no schema change. Refuses a schema
+ * other than this code's with SchemaMismatch, whose message names the command to run.
+ */
+export async function connectLog(url: string, connectionLimit = 10): Promise<Db> {
+  const { db } = connectDatabase(url, connectionLimit);
+  try {
+    await checkSchema(db, poolOptions(url).database);
   } catch (error) {
     await db.destroy();
     throw error;

@@ -2,6 +2,8 @@
 // (source, id); every appended event also gets an outbox row in the same transaction, for the dispatcher.
 import { sql, type Transaction } from 'kysely';
 import type { CloudEvent, StoredEvent } from '../events/cloud-event.js';
+import { definitionOf } from '../events/catalogue.js';
+import { requireValid } from '../events/validate.js';
 import type { Database, Db, EventsTable } from './database.js';
 
 export type AppendResult =
@@ -92,11 +94,13 @@ function toRow(event: CloudEvent): EventInsert {
     dataschema: event.dataschema ?? null,
     data: event.data === undefined ? null : JSON.stringify(event.data),
     extensions: JSON.stringify(event.extensions),
+    schema_version: definitionOf(event.type)?.version ?? null,
   };
 }
 
 /** Appends inside an open transaction; callers that add more writes to the same transaction use this. */
 export async function appendInTransaction(trx: Transaction<Database>, events: CloudEvent[]): Promise<AppendResult[]> {
+  requireValid(events);
   const existing = await findSeqs(trx, events);
   const fresh = new Map<string, CloudEvent>();
   for (const event of events) {
@@ -167,6 +171,7 @@ export function fromRow(row: EventRow): StoredEvent {
   if (row.time !== null) event.time = row.time;
   if (row.datacontenttype !== null) event.datacontenttype = row.datacontenttype;
   if (row.dataschema !== null) event.dataschema = row.dataschema;
+  if (row.schema_version !== null) event.schemaVersion = row.schema_version;
   const data = parseJson(row.data);
   if (data !== undefined) event.data = data;
   return event;

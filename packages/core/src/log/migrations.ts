@@ -67,4 +67,91 @@ export const migrations: Record<string, Migration> = {
       await sql`DROP TABLE IF EXISTS log_identity`.execute(db);
     },
   },
+  '0003_delivery_state': {
+    // Delivery v2: what each consumer still has to do lives in rows, not in Redis. `subscriptions` says
+    // which types a consumer takes and from which seq on; `deliveries` holds one row per (consumer, seq)
+    // not yet completed or dead-lettered. Of one subject's rows only one is `ready` (in a queue) at a
+    // time: completing it makes the next one ready, so per-person order needs no polling.
+    async up(db: AnyDb) {
+      await sql`
+        CREATE TABLE subscriptions (
+          consumer VARCHAR(64) NOT NULL,
+          type VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+          start_seq BIGINT UNSIGNED NULL,
+          registered_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+          PRIMARY KEY (consumer, type)
+        ) ENGINE=InnoDB`.execute(db);
+      await sql`
+        CREATE TABLE deliveries (
+          consumer VARCHAR(64) NOT NULL,
+          seq BIGINT UNSIGNED NOT NULL,
+          subject_key BINARY(20) NULL,
+          state ENUM('waiting', 'ready') NOT NULL,
+          queued_at DATETIME(6) NULL,
+          enqueues INT NOT NULL DEFAULT 0,
+          redelivery VARCHAR(64) NULL,
+          forced TINYINT(1) NOT NULL DEFAULT 0,
+          created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+          PRIMARY KEY (consumer, seq),
+          KEY deliveries_by_subject (consumer, subject_key, seq),
+          KEY deliveries_to_queue (state, queued_at)
+        ) ENGINE=InnoDB`.execute(db);
+      // A log written by v1 had three consumers that took every event from seq 0. What they have neither
+      // completed nor dead-lettered (and the relay has already moved out of the outbox) becomes a delivery
+      // row, so that work a lost Redis dropped before the upgrade is still done after it.
+      const v1: Record<string, string[]> = {
+        mailer: ['SCIM.UserCreated'],
+        'gitbook-sync': ['SCIM.UserCreated', 'SCIM.UserUpdated', 'SCIM.UserDeactivated', 'SCIM.UserDeleted'],
+        indexer: ['SCIM.UserCreated', 'SCIM.UserUpdated', 'SCIM.UserDeactivated', 'SCIM.UserDeleted', 'Document.Published'],
+      };
+      const { rows } = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM events`.execute(db);
+      if (Number(rows[0]?.n ?? 0) === 0) return;
+      for (const [consumer, types] of Object.entries(v1)) {
+        for (const type of types) {
+          await sql`INSERT INTO subscriptions (consumer, type, start_seq) VALUES (${consumer}, ${type}, 0)`.execute(db);
+        }
+        await sql`
+          INSERT INTO deliveries (consumer, seq, subject_key, state)
+          SELECT ${consumer}, seq, subject_key,
+                 IF(subject_key IS NULL OR ROW_NUMBER() OVER (PARTITION BY subject_key ORDER BY seq) = 1, 'ready', 'waiting')
+          FROM (
+            SELECT e.seq, IF(e.subject IS NULL, NULL, UNHEX(SHA1(e.subject))) AS subject_key
+            FROM events e
+            WHERE e.type IN (${sql.join(types)})
+              AND NOT EXISTS (SELECT 1 FROM consumer_completions c WHERE c.consumer = ${consumer} AND c.seq = e.seq)
+              AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.consumer = ${consumer} AND d.seq = e.seq AND d.resolved_at IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.seq = e.seq)
+          ) AS undone`.execute(db);
+      }
+    },
+    async down(db: AnyDb) {
+      await sql`DROP TABLE IF EXISTS deliveries`.execute(db);
+      await sql`DROP TABLE IF EXISTS subscriptions`.execute(db);
+    },
+  },
+  '0004_projection_checkpoints': {
+    // A projection's checkpoint: the generation (index) it serves and the seq up to which that generation
+    // holds the whole log. `reindex` writes it when it swaps a new generation in.
+    async up(db: AnyDb) {
+      await sql`
+        CREATE TABLE projection_checkpoints (
+          projection VARCHAR(64) NOT NULL PRIMARY KEY,
+          generation VARCHAR(255) NOT NULL,
+          seq BIGINT UNSIGNED NOT NULL,
+          updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)
+        ) ENGINE=InnoDB`.execute(db);
+    },
+    async down(db: AnyDb) {
+      await sql`DROP TABLE IF EXISTS projection_checkpoints`.execute(db);
+    },
+  },
+  '0005_schema_version': {
+    // Which version of its type's data schema each event was validated against (events/catalogue.ts).
+    async up(db: AnyDb) {
+      await sql`ALTER TABLE events ADD COLUMN schema_version SMALLINT UNSIGNED NULL AFTER extensions`.execute(db);
+    },
+    async down(db: AnyDb) {
+      await sql`ALTER TABLE events DROP COLUMN schema_version`.execute(db);
+    },
+  },
 };

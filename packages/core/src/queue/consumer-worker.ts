@@ -1,15 +1,20 @@
 // The runtime every consumer runs in: takes delivery jobs from the consumer's queue, loads the event
 // from the log, skips what is already done, runs the handler, and records the result. Retries with
 // exponential back-off and jitter; a permanent error or the last attempt makes a dead letter.
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type JobsOptions, type Job } from 'bullmq';
+import { Gauge, type Registry } from 'prom-client';
 import type { CloudEvent, StoredEvent } from '../events/cloud-event.js';
 import { PermanentError, RetryableError } from '../errors.js';
 import type { Db } from '../log/database.js';
+import { isLogUnavailable } from '../log/append-failure.js';
 import { readEvent } from '../log/event-log.js';
 import type { Logger } from '../logger.js';
 import type { Consumer, DeliveryJob } from './consumers.js';
-import { earlierPending, isCompleted, recordCompletion, recordDeadLetter } from './outcomes.js';
+import type { ReadyDelivery } from './deliveries.js';
+import { enqueueDeliveries } from './delivery-queues.js';
+import { isCompleted, recordCompletion, recordDeadLetter, releaseDelivery } from './outcomes.js';
 import { redisOptions } from './redis.js';
+import { registerSubscriptions } from './subscriptions.js';
 
 export interface ConsumerContext {
   attempt: number;
@@ -27,6 +32,11 @@ export type ConsumerHandler = (event: StoredEvent, context: ConsumerContext) => 
 export interface ConsumerDefinition {
   consumer: Consumer;
   handle: ConsumerHandler;
+  /**
+   * A reactor's effect must happen once (email, account): a completed delivery is skipped. A projection
+   * (the search index) is a view that replays rebuild: it handles every delivery it is given.
+   */
+  kind?: 'reactor' | 'projection';
   /** Appended with the dead letter, e.g. onramp.mail.WelcomeFailed. */
   failureType?: string;
   concurrency?: number;
@@ -44,6 +54,10 @@ export interface ConsumerRuntime {
   /** BullMQ job lock and stalled-job check; a killed worker's jobs go to another worker after about these. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Attempts and back-off of the next delivery's job, which the worker adds itself. */
+  jobOptions?: JobsOptions;
+  /** Where the worker's metrics go (the service's registry). */
+  registry?: Registry;
 }
 
 export type JobResult = 'completed' | 'skipped';
@@ -59,45 +73,88 @@ function errorCode(error: unknown): string {
   return typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'error';
 }
 
-// Events of one subject are handled in seq order: a later one waits in steps while an earlier one is
-// neither done nor dead-lettered. The limit keeps a lost earlier job (Redis lost it and nobody replayed
-// yet) from holding that person's later events for ever; it is logged when it is reached.
-const ORDER_WAIT_STEP_MS = 200;
-const ORDER_WAIT_LIMIT_MS = 10 * 60_000;
+/** How long a job waits before it looks again for a log that did not answer. */
+const LOG_RETRY_MS = 2000;
 
 export function createConsumerWorker(definition: ConsumerDefinition, runtime: ConsumerRuntime): ConsumerWorker {
   const { consumer, handle } = definition;
   const { db, logger } = runtime;
   const log = logger.child({ consumer });
 
+  const waiting = new Gauge({
+    name: 'onramp_consumer_waiting_for_log',
+    help: 'Jobs whose effect is done and that wait for the event log to record it',
+    labelNames: ['consumer'],
+    registers: runtime.registry === undefined ? [] : [runtime.registry],
+  });
+  const ownQueue = new Queue<DeliveryJob>(consumer, { connection: redisOptions(runtime.redisUrl, 'producer'), prefix: runtime.prefix });
+  ownQueue.on('error', () => undefined); // a failed add is logged where it happens; the relay restores the job
+  let closingRequested = false;
+
+  /** The job goes back to wait for the log without spending an attempt: nothing was done yet. */
+  async function laterForLog(job: Job<DeliveryJob, JobResult>, token: string | undefined, error: unknown): Promise<never> {
+    log.warn({ seq: job.data.seq, err: error }, 'the event log does not answer; the job waits for it');
+    await job.moveToDelayed(Date.now() + LOG_RETRY_MS, token);
+    throw new DelayedError();
+  }
+
+  /** Writes a result after the effect happened: a log that is down is waited for, not given up on. */
+  async function record<T>(seq: number, write: () => Promise<T>): Promise<T> {
+    let warned = false;
+    try {
+      for (;;) {
+        try {
+          return await write();
+        } catch (error) {
+          if (!isLogUnavailable(error) || closingRequested) throw error;
+          if (!warned) {
+            warned = true;
+            waiting.inc({ consumer });
+            log.warn({ seq, err: error }, 'effect done but the event log does not answer; waiting to record it');
+          }
+          await new Promise((resolve) => setTimeout(resolve, LOG_RETRY_MS));
+        }
+      }
+    } finally {
+      if (warned) waiting.dec({ consumer });
+    }
+  }
+
+  /** The person's next event, made ready by this one's completion, goes to the queue at once. */
+  async function enqueueNext(next: ReadyDelivery | undefined): Promise<void> {
+    if (next === undefined) return;
+    await enqueueDeliveries(ownQueue, [next], runtime.jobOptions).catch((error: unknown) =>
+      log.warn({ seq: next.seq, err: error }, 'could not queue the next delivery; the relay will'),
+    );
+  }
+
   async function process(job: Job<DeliveryJob, JobResult>, token?: string): Promise<JobResult> {
     const { seq, redelivery, force } = job.data;
-    const event = await readEvent(db, seq);
+    const forced = force === true;
+    let event: StoredEvent | undefined;
+    let done = false;
+    try {
+      event = await readEvent(db, seq);
+      // A projection is rebuilt by replays, so it never skips; a reaction happens once.
+      if (event !== undefined && !forced && definition.kind !== 'projection') done = await isCompleted(db, consumer, seq);
+    } catch (error) {
+      if (isLogUnavailable(error)) return laterForLog(job, token, error);
+      throw error;
+    }
     if (event === undefined) throw new UnrecoverableError(`event ${seq} is not in the log`);
-    if (force !== true && (await isCompleted(db, consumer, seq))) {
+    const stored = event;
+    if (done) {
       log.debug({ seq, jobId: job.id }, 'already completed; skipped');
+      await enqueueNext(await record(seq, () => releaseDelivery(db, consumer, stored)));
       return 'skipped';
     }
-    const before = await earlierPending(db, consumer, event);
-    if (before !== undefined && Date.now() - job.timestamp < ORDER_WAIT_LIMIT_MS) {
-      log.debug({ seq, waitingFor: before }, 'an earlier event of the same subject is not done yet; waiting');
-      await job.moveToDelayed(Date.now() + ORDER_WAIT_STEP_MS, token);
-      throw new DelayedError();
-    }
-    if (before !== undefined) log.warn({ seq, waitingFor: before }, 'gave up waiting for an earlier event of the same subject');
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
+    let outcomes: CloudEvent[];
     try {
-      const outcomes = await handle(event, {
-        attempt,
-        maxAttempts,
-        redelivery,
-        forced: force === true,
-        logger: log.child({ seq }),
-      });
-      await recordCompletion(db, consumer, seq, outcomes, force === true);
-      return 'completed';
+      outcomes = await handle(stored, { attempt, maxAttempts, redelivery, forced, logger: log.child({ seq }) });
     } catch (error) {
+      if (isLogUnavailable(error)) return laterForLog(job, token, error);
       if (error instanceof RetryableError && error.retryAfterMs !== undefined) {
         // The provider said when to come back: wait that long without spending an attempt.
         log.info({ seq, retryAfterMs: error.retryAfterMs }, 'provider asked us to wait');
@@ -107,14 +164,17 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
       const permanent = error instanceof PermanentError;
       const reason = error instanceof Error ? error.message : String(error);
       if (permanent || attempt >= maxAttempts) {
-        const letter = { consumer, event, attempts: attempt, code: errorCode(error), reason };
-        await recordDeadLetter(db, definition.failureType === undefined ? letter : { ...letter, failureType: definition.failureType });
+        const letter = { consumer, event: stored, attempts: attempt, code: errorCode(error), reason };
+        const full = definition.failureType === undefined ? letter : { ...letter, failureType: definition.failureType };
+        await enqueueNext(await record(seq, () => recordDeadLetter(db, full)));
         log.warn({ seq, attempt, code: letter.code }, 'dead-lettered');
         throw new UnrecoverableError(reason);
       }
       log.info({ seq, attempt, code: errorCode(error) }, 'failed; will retry');
       throw error;
     }
+    await enqueueNext(await record(seq, () => recordCompletion(db, consumer, stored, outcomes, forced)));
+    return 'completed';
   }
 
   const worker = new Worker<DeliveryJob, JobResult>(consumer, process, {
@@ -138,6 +198,7 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
     },
     close() {
       closing ??= (async () => {
+        closingRequested = true;
         const grace = runtime.shutdownGraceMs ?? 10_000;
         let timer: NodeJS.Timeout | undefined;
         const forced = new Promise<'timeout'>((resolve) => {
@@ -149,6 +210,7 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
           log.warn('jobs still running at shutdown; releasing them to another worker');
           await worker.close(true);
         }
+        await ownQueue.close().catch(() => undefined);
       })();
       return closing;
     },
@@ -161,12 +223,22 @@ export interface ServiceWorkerOptions {
   logger: Logger;
   queuePrefix: string;
   /** Worker tuning (tests shorten the stalled-job check so that a killed worker's jobs move on quickly). */
-  runtime?: Pick<ConsumerRuntime, 'lockDurationMs' | 'stalledIntervalMs' | 'shutdownGraceMs'>;
+  runtime?: Pick<ConsumerRuntime, 'lockDurationMs' | 'stalledIntervalMs' | 'shutdownGraceMs' | 'jobOptions' | 'registry'>;
   concurrency?: number;
 }
 
-/** Creates the consumer's worker on the service's options and opens its gate. */
-export async function runConsumer(definition: ConsumerDefinition, redisUrl: string, options: ServiceWorkerOptions, logger: Logger): Promise<ConsumerWorker> {
+/**
+ * Registers what the consumer subscribes to (a new consumer or type starts at the log's head), creates
+ * its worker on the service's options and opens its gate.
+ */
+export async function runConsumer(
+  definition: ConsumerDefinition,
+  subscribes: readonly string[],
+  redisUrl: string,
+  options: ServiceWorkerOptions,
+  logger: Logger,
+): Promise<ConsumerWorker> {
+  await registerSubscriptions(options.db, definition.consumer, subscribes);
   const worker = createConsumerWorker(definition, { db: options.db, redisUrl, prefix: options.queuePrefix, logger, ...options.runtime });
   await worker.start();
   return worker;

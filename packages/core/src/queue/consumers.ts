@@ -1,30 +1,10 @@
-// Consumers, their queues and what they subscribe to: one place, because queue names and job ids are
-// stored in Redis — renaming a queue strands the jobs waiting in it.
+// What a consumer is to the delivery machinery, and what its queue jobs look like. Queue names are
+// consumer names and job ids are derived from seqs; both are stored in Redis and MySQL, so renaming a
+// consumer strands its work.
 import type { JobsOptions } from 'bullmq';
-import { LIFECYCLE } from '../events/event-types.js';
 
-export const CONSUMERS = ['mailer', 'gitbook-sync', 'indexer'] as const;
-export type Consumer = (typeof CONSUMERS)[number];
-
-export const SUBSCRIPTIONS: Record<Consumer, readonly string[]> = {
-  mailer: [LIFECYCLE.userCreated],
-  'gitbook-sync': [LIFECYCLE.userCreated, LIFECYCLE.userUpdated, LIFECYCLE.userDeactivated, LIFECYCLE.userDeleted],
-  indexer: [
-    LIFECYCLE.userCreated,
-    LIFECYCLE.userUpdated,
-    LIFECYCLE.userDeactivated,
-    LIFECYCLE.userDeleted,
-    LIFECYCLE.documentPublished,
-  ],
-};
-
-export function isConsumer(name: string): name is Consumer {
-  return (CONSUMERS as readonly string[]).includes(name);
-}
-
-export function subscribes(consumer: Consumer, type: string): boolean {
-  return SUBSCRIPTIONS[consumer].includes(type);
-}
+/** A consumer's name: its queue's name and its key in `subscriptions`, `deliveries` and completions. */
+export type Consumer = string;
 
 /** What a queue job carries: a pointer into the log, never the event itself (the log is the truth). */
 export interface DeliveryJob {
@@ -35,9 +15,14 @@ export interface DeliveryJob {
   force?: boolean;
 }
 
-/** The job id for (consumer, seq) within the consumer's queue; a redelivery gets its own suffix. */
-export function deliveryJobId(seq: number, redelivery?: string): string {
-  return redelivery === undefined ? `seq-${seq}` : `seq-${seq}-${redelivery}`;
+/**
+ * The job id of a delivery within its consumer's queue. A redelivery gets its tag; a delivery queued
+ * again because its job was lost (Redis emptied) gets the number of that enqueue, so that a finished
+ * job of the same id that Redis still keeps cannot swallow it.
+ */
+export function deliveryJobId(seq: number, redelivery?: string | null, enqueues = 1): string {
+  const base = redelivery === undefined || redelivery === null ? `seq-${seq}` : `seq-${seq}-${redelivery}`;
+  return enqueues > 1 ? `${base}-e${enqueues}` : base;
 }
 
 export const DELIVERY_OPTIONS: JobsOptions = {

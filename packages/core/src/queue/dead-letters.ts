@@ -1,7 +1,8 @@
 // The dead-letter list: deliveries that failed for good, kept until a retry completes them.
 import type { Db } from '../log/database.js';
 import type { Consumer } from './consumers.js';
-import { enqueueDeliveries, type DeliveryQueues } from './delivery-queues.js';
+import { addDeliveries } from './deliveries.js';
+import { inDeliveryTransaction } from './delivery-transaction.js';
 
 export interface DeadLetterRow {
   consumer: string;
@@ -25,10 +26,14 @@ export async function listDeadLetters(db: Db, consumer?: Consumer): Promise<Dead
   return rows.map(({ failed_at, ...row }) => ({ ...row, seq: Number(row.seq), failedAt: failed_at }));
 }
 
-/** Delivers dead letters again (all of the consumer's, or one seq); returns how many were re-queued. */
-export async function retryDeadLetters(db: Db, queues: DeliveryQueues, consumer: Consumer, seq?: number): Promise<number> {
+/**
+ * Delivers dead letters again (all of the consumer's, or one seq): delivery rows the relay queues, each
+ * behind the person's events still in progress. Returns how many were scheduled.
+ */
+export async function retryDeadLetters(db: Db, consumer: Consumer, seq?: number): Promise<number> {
   const letters = (await listDeadLetters(db, consumer)).filter((l) => seq === undefined || l.seq === seq);
-  const tag = `retry-${Date.now().toString(36)}`;
-  await enqueueDeliveries(queues[consumer], letters.map((l) => ({ seq: l.seq, type: l.type, redelivery: tag })));
+  const redelivery = `retry-${Date.now().toString(36)}`;
+  const rows = letters.map((l) => ({ consumer, seq: l.seq, subject: l.subject, redelivery }));
+  await inDeliveryTransaction(db, (trx) => addDeliveries(trx, rows, { queuedNow: false }));
   return letters.length;
 }

@@ -1,12 +1,17 @@
-// The outbox relay. Appended events wait in `outbox` until every subscribed consumer's queue has a job
-// for them; only then is the outbox row deleted. One dispatcher at a time holds a MySQL advisory lock
-// (released by the server if the process dies), so jobs are added in seq order and never by two relays.
+// The relay (dispatcher): turns the outbox into delivery rows and queue jobs (relay.ts), and regularly
+// queues again what Redis lost (restore-lost-jobs.ts). One dispatcher at a time holds a MySQL advisory
+// lock (released by the server if the process dies), so rows are expanded in seq order and by one relay.
 import { sql, type Kysely } from 'kysely';
 import type { Database, Db } from '../log/database.js';
 import type { Logger } from '../logger.js';
 import type { JobsOptions } from 'bullmq';
-import { CONSUMERS, DELIVERY_OPTIONS, subscribes } from './consumers.js';
-import { enqueueDeliveries, type DeliveryQueues } from './delivery-queues.js';
+import type { DeliveryQueues } from './delivery-queues.js';
+import { isCollision } from './delivery-transaction.js';
+import { dispatchPending } from './relay.js';
+import { restoreLostJobs, type RestoreCursor } from './restore-lost-jobs.js';
+
+export { dispatchPending };
+
 
 export interface DispatcherOptions {
   batchSize?: number;
@@ -22,6 +27,10 @@ export interface DispatcherOptions {
   onDispatched?: (count: number) => void;
   /** Attempts and back-off of the jobs it adds; tests shorten them. */
   jobOptions?: JobsOptions;
+  /** How often queued deliveries are checked against Redis, and how old a queued row must be to count. */
+  restoreEveryMs?: number;
+  restoreGraceMs?: number;
+  onRestored?: (consumer: string, count: number) => void;
 }
 
 export interface Dispatcher {
@@ -30,31 +39,10 @@ export interface Dispatcher {
   close(): Promise<void>;
 }
 
-/** Hands one batch of the outbox to the queues; returns how many events it moved. */
-export async function dispatchPending(
-  conn: Kysely<Database>,
-  queues: DeliveryQueues,
-  batchSize: number,
-  jobOptions: JobsOptions = DELIVERY_OPTIONS,
-): Promise<number> {
-  const rows = await conn
-    .selectFrom('outbox')
-    .innerJoin('events', 'events.seq', 'outbox.seq')
-    .select(['outbox.seq as seq', 'events.type as type'])
-    .orderBy('outbox.seq')
-    .limit(batchSize)
-    .execute();
-  if (rows.length === 0) return 0;
-  const deliveries = rows.map((r) => ({ seq: Number(r.seq), type: r.type }));
-  for (const consumer of CONSUMERS) {
-    await enqueueDeliveries(queues[consumer], deliveries.filter((d) => subscribes(consumer, d.type)), jobOptions);
-  }
-  await conn.deleteFrom('outbox').where('seq', 'in', deliveries.map((d) => d.seq)).execute();
-  return rows.length;
-}
-
 export function startDispatcher(db: Db, queues: DeliveryQueues, logger: Logger, options: DispatcherOptions = {}): Dispatcher {
-  const { batchSize = 1000, pollMs = 200, retryMs = 1000, coalesceMs = 20 } = options;
+  const { batchSize = 1000, pollMs = 200, retryMs = 1000, coalesceMs = 20, restoreEveryMs = 10_000, restoreGraceMs = 5000 } = options;
+  let restoreCursor: RestoreCursor | undefined;
+  let lastRestore = 0;
   let stopping = false;
   let wakeUp: (() => void) | undefined;
   let woken = false;
@@ -76,6 +64,15 @@ export function startDispatcher(db: Db, queues: DeliveryQueues, logger: Logger, 
   async function leadWhileHoldingLock(conn: Kysely<Database>): Promise<void> {
     while (!stopping) {
       woken = false;
+      if (Date.now() - lastRestore >= restoreEveryMs) {
+        lastRestore = Date.now();
+        const result = await restoreLostJobs(conn, queues, { graceMs: restoreGraceMs, pageSize: 1000, cursor: restoreCursor, ...(options.jobOptions === undefined ? {} : { jobOptions: options.jobOptions }) });
+        restoreCursor = result.cursor;
+        for (const { consumer, seqs } of result.restored) {
+          logger.warn({ consumer, count: seqs.length, firstSeq: seqs[0] }, 'queued deliveries had lost their jobs (Redis emptied or failed over); queued them again');
+          options.onRestored?.(consumer, seqs.length);
+        }
+      }
       const moved = await dispatchPending(conn, queues, batchSize, options.jobOptions);
       if (moved > 0) options.onDispatched?.(moved);
       if (moved === batchSize) continue;
@@ -98,6 +95,9 @@ export function startDispatcher(db: Db, queues: DeliveryQueues, logger: Logger, 
           }
         });
       } catch (error) {
+        // A deadlock with a worker finishing a delivery of the same person, or a replay writing the same row:
+        // the pass was rolled back; go again (jobs it added are added again under the same ids: no double).
+        if (isCollision(error)) continue;
         logger.warn({ err: error }, 'dispatch failed; outbox kept, retrying');
         await sleep(retryMs);
       }

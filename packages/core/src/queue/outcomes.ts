@@ -6,7 +6,9 @@ import type { CloudEvent, StoredEvent } from '../events/cloud-event.js';
 import { OUTCOME, onrampSource } from '../events/event-types.js';
 import type { Db } from '../log/database.js';
 import { appendInTransaction } from '../log/event-log.js';
-import { SUBSCRIPTIONS, type Consumer } from './consumers.js';
+import type { Consumer } from './consumers.js';
+import { finishDelivery, type ReadyDelivery } from './deliveries.js';
+import { inDeliveryTransaction } from './delivery-transaction.js';
 
 /** An event onramp writes about something that happened to `cause` (same subject, pointer back in data). */
 export function outcomeEvent(component: string, type: string, cause: StoredEvent, data: Record<string, unknown>): CloudEvent {
@@ -35,46 +37,31 @@ export async function isCompleted(db: Db, consumer: Consumer, seq: number): Prom
 }
 
 /**
- * Records that `consumer` is done with `seq`, with its outcome events. When two deliveries of the same
- * event ran at once, the effect happened once (idempotent) but both come here: the one that finds the
- * completion already recorded appends nothing, so the log tells the effect once. A forced redelivery asked
- * for a new effect, so its outcomes are always appended.
+ * Records that `consumer` is done with `event`, with its outcome events, and makes the next delivery of
+ * the same person ready (returned, for the caller to enqueue). When two deliveries of the same event ran
+ * at once, the effect happened once (idempotent) but both come here: the one that finds the completion
+ * already recorded appends nothing, so the log tells the effect once. A forced redelivery asked for a new
+ * effect, so its outcomes are always appended.
  */
-/**
- * The first earlier event of the same subject that this consumer has neither completed nor dead-lettered:
- * while there is one, a later event of that person waits, so that (say) a leaver is never handled before
- * the joiner it follows, whatever the worker's concurrency.
- */
-export async function earlierPending(db: Db, consumer: Consumer, event: StoredEvent): Promise<number | undefined> {
-  if (event.subject === undefined) return undefined;
-  const row = await db
-    .selectFrom('events as e')
-    .leftJoin('consumer_completions as c', (join) => join.onRef('c.seq', '=', 'e.seq').on('c.consumer', '=', consumer))
-    .leftJoin('dead_letters as d', (join) => join.onRef('d.seq', '=', 'e.seq').on('d.consumer', '=', consumer))
-    .select('e.seq')
-    .where('e.subject', '=', event.subject)
-    .where('e.seq', '<', event.seq)
-    .where('e.type', 'in', [...SUBSCRIPTIONS[consumer]])
-    .where('c.seq', 'is', null)
-    .where('d.seq', 'is', null)
-    .orderBy('e.seq')
-    .limit(1)
-    .executeTakeFirst();
-  return row === undefined ? undefined : Number(row.seq);
-}
-
-export async function recordCompletion(db: Db, consumer: Consumer, seq: number, outcomes: CloudEvent[], forced = false): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const recorded = await sql`INSERT IGNORE INTO consumer_completions (consumer, seq) VALUES (${consumer}, ${seq})`.execute(trx);
+export async function recordCompletion(
+  db: Db,
+  consumer: Consumer,
+  event: Pick<StoredEvent, 'seq' | 'subject'>,
+  outcomes: CloudEvent[],
+  forced = false,
+): Promise<ReadyDelivery | undefined> {
+  return inDeliveryTransaction(db, async (trx) => {
+    const recorded = await sql`INSERT IGNORE INTO consumer_completions (consumer, seq) VALUES (${consumer}, ${event.seq})`.execute(trx);
     const first = Number(recorded.numAffectedRows ?? 0) > 0;
-    if (first || forced) await appendInTransaction(trx, outcomes);
+    if ((first || forced) && outcomes.length > 0) await appendInTransaction(trx, outcomes);
     await trx
       .updateTable('dead_letters')
       .set({ resolved_at: new Date() })
       .where('consumer', '=', consumer)
-      .where('seq', '=', seq)
+      .where('seq', '=', event.seq)
       .where('resolved_at', 'is', null)
       .execute();
+    return finishDelivery(trx, consumer, event.seq, event.subject);
   });
 }
 
@@ -88,17 +75,24 @@ export interface DeadLetter {
   failureType?: string;
 }
 
-export async function recordDeadLetter(db: Db, letter: DeadLetter): Promise<void> {
+/** Records a delivery that failed for good, and makes the next delivery of the same person ready. */
+export async function recordDeadLetter(db: Db, letter: DeadLetter): Promise<ReadyDelivery | undefined> {
   const { consumer, event, attempts, code, reason } = letter;
   const details = { consumer, attempts, code, reason };
   const outcomes = [outcomeEvent(consumer, OUTCOME.deadLettered, event, details)];
   if (letter.failureType !== undefined) outcomes.push(outcomeEvent(consumer, letter.failureType, event, details));
-  await db.transaction().execute(async (trx) => {
+  return inDeliveryTransaction(db, async (trx) => {
     await appendInTransaction(trx, outcomes);
     await sql`
       INSERT INTO dead_letters (consumer, seq, attempts, code, error)
       VALUES (${consumer}, ${event.seq}, ${attempts}, ${code}, ${reason.slice(0, 4000)})
       ON DUPLICATE KEY UPDATE attempts = VALUES(attempts), code = VALUES(code), error = VALUES(error),
         failed_at = CURRENT_TIMESTAMP(6), resolved_at = NULL`.execute(trx);
+    return finishDelivery(trx, consumer, event.seq, event.subject);
   });
+}
+
+/** A delivery found already completed (a repeat): its row goes, and the next one of the person is ready. */
+export async function releaseDelivery(db: Db, consumer: Consumer, event: Pick<StoredEvent, 'seq' | 'subject'>): Promise<ReadyDelivery | undefined> {
+  return inDeliveryTransaction(db, (trx) => finishDelivery(trx, consumer, event.seq, event.subject));
 }

@@ -1,13 +1,17 @@
-// Replay: re-deliver a range of the log to one consumer. Effects are idempotent and the completion
-// record skips what was done, so a replay is safe; `force` delivers even completed events again.
+// Replay: re-deliver a range of the log to one consumer. A replay writes delivery rows (tagged with the
+// replay's id); the relay queues them, one person's events in order like any others. Effects are
+// idempotent and a reactor's completion record skips what was done, so a replay is safe; `force`
+// delivers even completed events again. A projection handles every replayed event.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { OnrampError } from '../errors.js';
 import { OUTCOME, onrampSource } from '../events/event-types.js';
 import type { Db } from '../log/database.js';
 import { appendEvents } from '../log/event-log.js';
-import { SUBSCRIPTIONS, type Consumer } from './consumers.js';
-import { enqueueDeliveries, type DeliveryQueues } from './delivery-queues.js';
+import type { Consumer } from './consumers.js';
+import { addDeliveries } from './deliveries.js';
+import { inDeliveryTransaction } from './delivery-transaction.js';
+import { moveStartBack, subscribedConsumers } from './subscriptions.js';
 
 export interface ReplayRequest {
   consumer: Consumer;
@@ -26,14 +30,14 @@ export interface ReplaySummary {
   matched: number;
   /** Of those, already completed by the consumer: skipped on delivery unless forced. */
   alreadyCompleted: number;
-  /** Jobs added to the consumer's queue (0 on a dry run). */
+  /** Deliveries written for the relay to queue (0 on a dry run). */
   enqueued: number;
 }
 
 const PAGE = 2000;
 
-function rangeQuery(db: Db, request: ReplayRequest) {
-  const types = request.type === undefined ? [...SUBSCRIPTIONS[request.consumer]] : [request.type];
+function rangeQuery(db: Db, request: ReplayRequest, subscribed: string[]) {
+  const types = request.type === undefined ? subscribed : [request.type];
   let query = db.selectFrom('events').where('events.type', 'in', types);
   if (request.fromSeq !== undefined) query = query.where('events.seq', '>=', request.fromSeq);
   if (request.toSeq !== undefined) query = query.where('events.seq', '<=', request.toSeq);
@@ -41,8 +45,18 @@ function rangeQuery(db: Db, request: ReplayRequest) {
   return query;
 }
 
-export async function countReplay(db: Db, request: ReplayRequest): Promise<{ matched: number; alreadyCompleted: number }> {
-  const row = await rangeQuery(db, request)
+/** The types `consumer` subscribes to; an unknown consumer is an error that names the known ones. */
+export async function subscribedTypes(db: Db, consumer: Consumer): Promise<string[]> {
+  const consumers = await subscribedConsumers(db);
+  const types = consumers.get(consumer);
+  if (types === undefined) {
+    throw new OnrampError('invalid_request', `no consumer "${consumer}" is registered (known: ${[...consumers.keys()].join(', ') || 'none'})`);
+  }
+  return types;
+}
+
+export async function countReplay(db: Db, request: ReplayRequest, subscribed: string[]): Promise<{ matched: number; alreadyCompleted: number }> {
+  const row = await rangeQuery(db, request, subscribed)
     .leftJoin('consumer_completions as c', (join) =>
       join.onRef('c.seq', '=', 'events.seq').on('c.consumer', '=', request.consumer),
     )
@@ -53,16 +67,17 @@ export async function countReplay(db: Db, request: ReplayRequest): Promise<{ mat
 
 export async function replayRange(
   db: Db,
-  queues: DeliveryQueues,
   request: ReplayRequest,
   onProgress: (done: number, total: number) => void = () => undefined,
+  tag = 'replay',
 ): Promise<ReplaySummary> {
-  if (request.type !== undefined && !SUBSCRIPTIONS[request.consumer].includes(request.type)) {
+  const subscribed = await subscribedTypes(db, request.consumer);
+  if (request.type !== undefined && !subscribed.includes(request.type)) {
     throw new OnrampError('invalid_request', `${request.consumer} does not consume ${request.type}`);
   }
-  const replayId = `replay-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  const replayId = `${tag}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const dryRun = request.dryRun === true;
-  const counts = await countReplay(db, request);
+  const counts = await countReplay(db, request, subscribed);
   const summary: ReplaySummary = { replayId, dryRun, ...counts, enqueued: 0 };
   if (dryRun) return summary;
 
@@ -82,19 +97,31 @@ export async function replayRange(
   await record(OUTCOME.replayRequested, { matched: counts.matched, alreadyCompleted: counts.alreadyCompleted });
 
   const readPage = (after: number) =>
-    rangeQuery(db, request).select(['events.seq', 'events.type']).where('events.seq', '>', after).orderBy('events.seq').limit(PAGE).execute();
-  // Read the next page while the current one is being enqueued: the two limits overlap instead of adding up.
-  let page = await readPage(0);
-  while (page.length > 0) {
-    const next = page.length === PAGE ? readPage(Number(page.at(-1)!.seq)) : Promise.resolve([]);
-    await enqueueDeliveries(
-      queues[request.consumer],
-      page.map((row) => ({ seq: Number(row.seq), type: row.type, redelivery: replayId, force: request.force === true })),
-    );
+    rangeQuery(db, request, subscribed).select(['events.seq', 'events.subject']).where('events.seq', '>', after).orderBy('events.seq').limit(PAGE).execute();
+  for (let page = await readPage(0); page.length > 0; page = page.length === PAGE ? await readPage(Number(page.at(-1)!.seq)) : []) {
+    const rows = page.map((row) => ({
+      consumer: request.consumer,
+      seq: Number(row.seq),
+      subject: row.subject,
+      redelivery: replayId,
+      forced: request.force === true,
+    }));
+    await inDeliveryTransaction(db, (trx) => addDeliveries(trx, rows, { queuedNow: false }));
     summary.enqueued += page.length;
     onProgress(summary.enqueued, counts.matched);
-    page = await next;
   }
   await record(OUTCOME.replayCompleted, { enqueued: summary.enqueued });
+  return summary;
+}
+
+/**
+ * Backfill: a consumer that started at the log's head is handed the events from `fromSeq` up to its
+ * start, and its start moves back so that `onramp consumers` tells the truth.
+ */
+export async function backfill(db: Db, consumer: Consumer, fromSeq: number, dryRun = false): Promise<ReplaySummary> {
+  const start = (await db.selectFrom('subscriptions').select((eb) => eb.fn.min('start_seq').as('start')).where('consumer', '=', consumer).executeTakeFirst())?.start;
+  const toSeq = start === null || start === undefined ? undefined : Number(start);
+  const summary = await replayRange(db, { consumer, fromSeq, ...(toSeq === undefined ? {} : { toSeq }), dryRun }, undefined, 'backfill');
+  if (!dryRun) await moveStartBack(db, consumer, fromSeq);
   return summary;
 }
