@@ -73,10 +73,12 @@ export function drills(quick: boolean): Drill[] {
       name: 'SIGKILL after Resend accepted a batch',
       limitSeconds: 150,
       async run(ctx) {
+        let killed = false;
         await killFromHook(ctx, 200, (kill) => {
           ctx.hooks.onAccepted = async (emails: AcceptedEmail[]) => {
-            if (emails.length < 2) return;
-            ctx.note(`workers killed after Resend accepted a batch of ${emails.length}`);
+            if (emails.length < 2 || killed) return;
+            killed = true;
+            ctx.note(`workers killed after Resend accepted a batch of ${emails.length}, before its answer`);
             await kill();
           };
         });

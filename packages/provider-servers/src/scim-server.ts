@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import SCIMMY from 'scimmy';
 import { listen, readBody, send } from './http-helpers.js';
-import { SCIM_BASE_PATH, createScimStore, declareScimResources, versionOf, type ScimContext } from './scim-store.js';
+import { SCIM_BASE_PATH, addGroupMembers, createScimStore, declareScimResources, memberAdditions, versionOf, type ScimContext } from './scim-store.js';
 
 type Json = Record<string, unknown>;
 
@@ -154,6 +154,11 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
         return serialized(async () => {
           const failed = precondition();
           if (failed !== undefined) return failed;
+          const additions = endpoint === 'Groups' && method === 'PATCH' ? memberAdditions(body) : undefined;
+          if (additions !== undefined) {
+            addGroupMembers(store, id, additions);
+            return single(200, await new Resource(id, query).read(ctx));
+          }
           // SCIMMY patches what its read returns, so the patch must not see `attributes` or
           // `excludedAttributes` (it would drop what they hide); they shape only the answer.
           const resource = new Resource(id);
