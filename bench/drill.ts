@@ -5,7 +5,7 @@
 // go to bench/results/drill-partial.json and the docs are left alone).
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -51,7 +51,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 
 const machine = describeMachine();
-log(`machine: ${machineLine(machine)}`);
+const loadAtStart = loadavg()[0]!;
+log(`machine: ${machineLine(machine)}, load average ${loadAtStart.toFixed(1)}`);
 log(`private MariaDB and Redis in ${folder} ...`);
 const mariadb = (servers.mariadb = await startPrivateMariaDb(join(folder, 'mariadb')));
 const redis = (servers.redis = await startPrivateRedis(join(folder, 'redis')));
@@ -86,10 +87,10 @@ log(`${rows.length} drills in ${Math.round(seconds)} s on ${machineLine(machine)
 const partial = wanted !== undefined;
 await mkdir(RESULTS, { recursive: true });
 const file = join(RESULTS, partial ? 'drill-partial.json' : 'drill.json');
-await writeFile(file, `${JSON.stringify({ recordedAt: new Date().toISOString(), quick, seconds, machine, rows, details }, null, 2)}\n`);
+await writeFile(file, `${JSON.stringify({ recordedAt: new Date().toISOString(), quick, seconds, machine, loadAverageAtStart: loadAtStart, rows, details }, null, 2)}\n`);
 log(`written ${file}`);
 if (!partial) {
-  await writeReport(DOC, reportMarkdown(machine, rows, notes, quick, seconds));
+  await writeReport(DOC, reportMarkdown(machine, rows, notes, quick, seconds, loadAtStart));
   log(`written ${DOC}`);
 }
 process.exit(rows.every((r) => r.recovered) ? 0 : 1);

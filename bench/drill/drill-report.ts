@@ -7,10 +7,10 @@ import { machineLine, type Machine } from '../machine.js';
 export const BEGIN = '<!-- drill:begin (written by npm run drill) -->';
 export const END = '<!-- drill:end -->';
 
-export function reportMarkdown(machine: Machine, rows: readonly DrillRow[], notes: Record<string, string[]>, quick: boolean, seconds: number): string {
+export function reportMarkdown(machine: Machine, rows: readonly DrillRow[], notes: Record<string, string[]>, quick: boolean, seconds: number, loadAverage: number): string {
   const lines = [
     BEGIN,
-    `Run of ${machine.date.slice(0, 10)}${quick ? ' (--quick)' : ''}, ${Math.round(seconds)} s in all, on ${machineLine(machine)}.`,
+    `Run of ${machine.date.slice(0, 10)}${quick ? ' (--quick)' : ''}, ${Math.round(seconds)} s in all, on ${machineLine(machine)}; load average ${loadAverage.toFixed(1)} when it started (the cores are shared).`,
     '',
     markdownTable(rows),
     '',

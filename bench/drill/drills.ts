@@ -76,7 +76,7 @@ export function drills(quick: boolean): Drill[] {
         let killed = false;
         await killFromHook(ctx, 200, (kill) => {
           ctx.hooks.onAccepted = async (emails: AcceptedEmail[]) => {
-            if (emails.length < 2 || killed) return;
+            if (emails.length < 10 || killed) return;
             killed = true;
             ctx.note(`workers killed after Resend accepted a batch of ${emails.length}, before its answer`);
             await kill();
