@@ -3,7 +3,8 @@
 // answer and no second email; another body → 409 invalid_idempotent_request; still running → 409
 // concurrent_idempotent_requests), the per-team request rate with ratelimit-* and retry-after headers,
 // daily quotas, and the error body {statusCode, name, message}. Tests and benchmarks send to it with
-// the real `resend` SDK; faults are injected with failNext().
+// the real `resend` SDK; faults are injected with failNext(), and loseAnswersNext() makes the server
+// send the emails and then drop the connection without answering (the answer lost on the way back).
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listen, readBody, send, slidingWindow } from './http-helpers.js';
@@ -27,6 +28,8 @@ export interface ResendRequestRecord {
   emails: number;
   idempotencyKey?: string;
   at: number;
+  /** The emails were accepted but the connection was dropped instead of answering. */
+  answerLost?: boolean;
 }
 
 export interface InjectedFault {
@@ -61,6 +64,8 @@ export interface ResendServer {
   readonly emails: AcceptedEmail[];
   readonly requests: ResendRequestRecord[];
   failNext(count: number, fault: InjectedFault): void;
+  /** The next `count` sends that accept emails drop the connection instead of answering. */
+  loseAnswersNext(count: number): void;
   close(): Promise<void>;
 }
 
@@ -129,6 +134,7 @@ export async function startResendServer(options: ResendServerOptions = {}): Prom
   const emails: AcceptedEmail[] = [];
   const requests: ResendRequestRecord[] = [];
   const faults: InjectedFault[] = [];
+  let answersToLose = 0;
   const idempotency = new Map<string, StoredAnswer | 'running'>();
   let sentToday = 0;
 
@@ -254,7 +260,14 @@ export async function startResendServer(options: ResendServerOptions = {}): Prom
     try {
       const answer = await process(path, req, raw, key);
       if (slot !== undefined) idempotency.set(slot, { bodyHash, ...answer, at: Date.now() });
-      record(fault?.status ?? answer.status, emails.length - before, key);
+      const accepted = emails.length - before;
+      if (fault === undefined && accepted > 0 && answersToLose > 0) {
+        answersToLose--;
+        requests.push({ path, status: answer.status, emails: accepted, at: Date.now(), answerLost: true, ...(key === undefined ? {} : { idempotencyKey: key }) });
+        res.socket?.destroy();
+        return;
+      }
+      record(fault?.status ?? answer.status, accepted, key);
       if (fault !== undefined) {
         return send(res, fault.status, { statusCode: fault.status, name: fault.name, message: fault.message ?? fault.name }, { ...headers, ...fault.headers });
       }
@@ -274,6 +287,9 @@ export async function startResendServer(options: ResendServerOptions = {}): Prom
     requests,
     failNext(count, fault) {
       for (let i = 0; i < count; i++) faults.push(fault);
+    },
+    loseAnswersNext(count) {
+      answersToLose += count;
     },
     close: () => listening.close(),
   };

@@ -1,11 +1,12 @@
 // A local SCIM 2.0 service provider (RFC 7644) for tests and benchmarks. SCIMMY does the SCIM work —
 // schemas, filters, PATCH, sorting, list responses, error messages — and this file adds what SCIMMY
 // leaves to the HTTP layer: routing, bearer auth, ETags (If-Match → 412, If-None-Match → 304), a
-// fixed-window rate limit with X-RateLimit-* headers and 429 Retry-After, and injected faults.
+// fixed-window rate limit with X-RateLimit-* headers and 429 Retry-After, and injected faults: an error
+// answer instead of the work (failNext), or the work done and the connection dropped (loseAnswersNext).
 import type { ServerResponse } from 'node:http';
 import SCIMMY from 'scimmy';
 import { listen, readBody, send } from './http-helpers.js';
-import { SCIM_BASE_PATH, createScimStore, declareScimResources, versionOf, type ScimContext } from './scim-store.js';
+import { SCIM_BASE_PATH, addGroupMembers, createScimStore, declareScimResources, memberAdditions, versionOf, type ScimContext } from './scim-store.js';
 
 type Json = Record<string, unknown>;
 
@@ -24,6 +25,8 @@ export interface ScimRequestRecord {
   path: string;
   status: number;
   at: number;
+  /** The write was done but the connection was dropped instead of answering. */
+  answerLost?: boolean;
 }
 
 export interface ScimServerOptions {
@@ -45,6 +48,8 @@ export interface ScimServer {
   users(): Json[];
   groups(): Json[];
   failNext(count: number, fault: ScimFault): void;
+  /** The next `count` writes (POST, PUT, PATCH, DELETE) that succeed drop the connection instead of answering. */
+  loseAnswersNext(count: number): void;
   close(): Promise<void>;
 }
 
@@ -74,6 +79,7 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
   const ctx: ScimContext = { store };
   const requests: ScimRequestRecord[] = [];
   const faults: ScimFault[] = [];
+  let answersToLose = 0;
   let window = { start: Date.now(), used: 0 };
   // Writes run one at a time, so that the If-Match check and the uniqueness check see what they change.
   let writes: Promise<unknown> = Promise.resolve();
@@ -148,6 +154,11 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
         return serialized(async () => {
           const failed = precondition();
           if (failed !== undefined) return failed;
+          const additions = endpoint === 'Groups' && method === 'PATCH' ? memberAdditions(body) : undefined;
+          if (additions !== undefined) {
+            addGroupMembers(store, id, additions);
+            return single(200, await new Resource(id, query).read(ctx));
+          }
           // SCIMMY patches what its read returns, so the patch must not see `attributes` or
           // `excludedAttributes` (it would drop what they hide); they shape only the answer.
           const resource = new Resource(id);
@@ -197,6 +208,12 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
       const ifMatch = req.headers['if-match'];
       const ifNoneMatch = req.headers['if-none-match'];
       const result = await handle(method, segments, url.searchParams, body, ifMatch, ifNoneMatch);
+      if (method !== 'GET' && result.status < 300 && answersToLose > 0) {
+        answersToLose--;
+        requests.push({ method, path: url.pathname, status: result.status, at: Date.now(), answerLost: true });
+        res.socket?.destroy();
+        return;
+      }
       return answer(result.status, result.body, { ...rate.headers, ...('headers' in result ? result.headers : {}) });
     } catch (error) {
       if (!(error instanceof SCIMMY.Types.Error)) throw error;
@@ -212,6 +229,9 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
     groups: () => [...store.groups.values()],
     failNext(count, fault) {
       for (let i = 0; i < count; i++) faults.push(fault);
+    },
+    loseAnswersNext(count) {
+      answersToLose += count;
     },
     close: () => listening.close(),
   };

@@ -104,6 +104,37 @@ function incoming(records: Map<string, Json>, resource: { id?: string }, instanc
   return { data, previous, id };
 }
 
+/**
+ * The member ids of a PATCH that only adds members (what a provisioning client sends for each joiner),
+ * or undefined for any other PATCH. Such a PATCH is applied by addGroupMembers instead of SCIMMY, whose
+ * patch re-coerces the whole member list and so costs time in proportion to the group's size.
+ */
+export function memberAdditions(body: unknown): string[] | undefined {
+  const operations = (body as { Operations?: unknown } | undefined)?.Operations;
+  if (!Array.isArray(operations) || operations.length === 0) return undefined;
+  const ids: string[] = [];
+  for (const operation of operations as { op?: unknown; path?: unknown; value?: unknown }[]) {
+    if (String(operation.op).toLowerCase() !== 'add' || operation.path !== 'members' || !Array.isArray(operation.value)) return undefined;
+    for (const member of operation.value as { value?: unknown }[]) {
+      if (typeof member?.value !== 'string') return undefined;
+      ids.push(member.value);
+    }
+  }
+  return ids;
+}
+
+/** Adds users to a group as SCIMMY's PATCH add would: each must be a user, and is a member once. */
+export function addGroupMembers(store: ScimStore, groupId: string, userIds: string[]): void {
+  const group = store.groups.get(groupId) ?? notFound('Group', groupId);
+  const members = [...((group.members as Json[] | undefined) ?? [])];
+  for (const id of userIds) {
+    const user = store.users.get(id);
+    if (user === undefined) throw new SCIMMY.Types.Error(400, 'invalidValue', `member ${id} is not a user`);
+    if (!members.some((m) => m.value === id)) members.push({ value: id, display: user.userName, type: 'User' });
+  }
+  store.groups.set(groupId, { ...group, members, meta: nextMeta(group) });
+}
+
 let declared = false;
 
 /** Where every local SCIM server serves its endpoints; SCIMMY's resource locations are process-wide. */
@@ -127,9 +158,14 @@ export function declareScimResources(): void {
 
   SCIMMY.Resources.declare(SCIMMY.Resources.User, {
     basepath: SCIM_BASE_PATH,
-    egress: (resource: { id?: string }, ctx: unknown) => {
+    egress: (resource: { id?: string; filter?: Json[] }, ctx: unknown) => {
       const store = ctxStore(ctx);
-      return select(resource, [...store.users.values()].map((u) => userOut(store, u)), 'User');
+      const out = (u: Json) => userOut(store, u);
+      // A user's groups are worked out from every group's members: only for the users chosen, unless
+      // the filter is about groups.
+      if (JSON.stringify(resource.filter ?? []).toLowerCase().includes('groups')) return select(resource, [...store.users.values()].map(out), 'User');
+      const chosen = select(resource, [...store.users.values()], 'User');
+      return Array.isArray(chosen) ? chosen.map(out) : out(chosen);
     },
     ingress: (resource: { id?: string }, instance: unknown, ctx: unknown) => {
       const store = ctxStore(ctx);
