@@ -4,8 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { freePort, sleep } from './free-port.js';
+import { freePort, untilRedisAnswers } from '@onramp/core/testing';
 
 export interface PrivateRedis {
   url: string;
@@ -28,22 +27,7 @@ export async function startPrivateRedis(folder: string): Promise<PrivateRedis> {
       ['--port', String(port), '--bind', '127.0.0.1', '--dir', folder, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--logfile', join(folder, 'redis.log')],
       { stdio: 'ignore' },
     );
-    const running = child;
-    for (let i = 0; i < 300; i++) {
-      if (running.exitCode !== null) throw new Error(`redis-server exited with ${running.exitCode}`);
-      const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-      probe.on('error', () => undefined); // refused (or LOADING) while it starts: retried below
-      try {
-        await probe.connect();
-        await probe.ping();
-        probe.disconnect();
-        return;
-      } catch {
-        probe.disconnect();
-        await sleep(50);
-      }
-    }
-    throw new Error('the private redis-server did not start within 15 s');
+    await untilRedisAnswers(port, child, 300);
   };
   const kill = async () => {
     const running = child;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { appendEvents, LIFECYCLE, onrampSource, realPathUnderRoots, type CloudEvent, type DocsRoots } from '@onramp/core';
+import { appendEvents, documentPublishedEvent, realPathUnderRoots, type CloudEvent, type DocsRoots } from '@onramp/core';
 import type { CommandContext, Io } from './context.js';
 
 const MEDIA_TYPES: Record<string, string> = {
@@ -41,17 +41,7 @@ export async function documentEvent(path: string, roots: DocsRoots): Promise<Clo
   const mediaType = MEDIA_TYPES[extname(absolute).toLowerCase()]!;
   const digest = createHash('sha256').update(uri).update('\0').update(content).digest('hex');
   const inline = Buffer.byteLength(content) <= INLINE_BYTES;
-  return {
-    specversion: '1.0',
-    id: `doc-${digest.slice(0, 32)}`,
-    source: onrampSource('docs'),
-    type: LIFECYCLE.documentPublished,
-    subject: uri.slice(0, 512),
-    time: new Date().toISOString(),
-    datacontenttype: 'application/json',
-    data: { uri, title: titleOf(absolute, content, mediaType), mediaType, ...(inline ? { text: content } : { location: uri }) },
-    extensions: {},
-  };
+  return documentPublishedEvent(digest, { uri, title: titleOf(absolute, content, mediaType), mediaType, ...(inline ? { text: content } : { location: uri }) });
 }
 
 export async function docsAdd(ctx: CommandContext, io: Io, folder: string, acl: string[]): Promise<{ published: number; unchanged: number }> {

@@ -105,7 +105,9 @@ t.test('a consumer added after 1,000 events takes the next event of a known pers
   const summary = await backfill(p.db, 'late', 901);
   t.equal(summary.matched, 100, 'backfill from seq 901: the hundred events up to its start');
   await waitFor(() => handled.length === 101, 30_000, 'backfilled events handled');
-  const status = (await consumerStatuses(p.db)).find((s) => s.consumer === 'late')!;
+  // The handler has run; its completion (which ends the delivery) follows a moment later.
+  const status = await waitFor(async () => (await consumerStatuses(p.db)).find((s) => s.consumer === 'late' && s.pending === 0), 10_000, 'no delivery left');
   t.match(status, { startSeq: 900, pending: 0, deadLetters: 0 });
+  t.equal(handled.length, 101, 'each backfilled event handled once');
   t.match((await consumerStatuses(p.db)).find((s) => s.consumer === 'early'), { pending: 1001, inFlight: 100 }, 'the stopped consumer’s lag is visible');
 });

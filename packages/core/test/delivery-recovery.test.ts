@@ -1,6 +1,6 @@
 // Outages end with everything done once and without an operator: Redis emptied under a backlog, and
 // the event log going away before or after a consumer's effect.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import {
   OUTCOME,
   appendEvents,
@@ -12,6 +12,7 @@ import {
   registerSubscriptions,
   silentLogger,
   startDispatcher,
+  type ConsumerHandler,
 } from '@onramp/core';
 import { TEST_REDIS, freshDatabase, freshPrefix, startOutageProxy, startPrivateRedis, waitFor } from '@onramp/core/testing';
 import { joiner, welcomeSent } from './helpers.js';
@@ -55,27 +56,16 @@ t.test('Redis restarted empty with a backlog: every delivery is done once, and t
   t.same(await db.selectFrom('deliveries').select('seq').execute(), [], 'no delivery left');
 });
 
-t.test('the log down after the effect: the worker waits, records once, spends no attempt', async (t) => {
-  const database = await freshDatabase('dbdown');
+/** A mailer worker that reaches the log through a proxy the test can take down; the relay reaches it directly. */
+async function behindOutageProxy(t: Test, label: string, handle: ConsumerHandler) {
+  const database = await freshDatabase(label);
   const proxy = await startOutageProxy(database.url);
   const { db: viaProxy } = connectDatabase(proxy.url, 4);
-  const prefix = freshPrefix('dbdown');
+  const prefix = freshPrefix(label);
   await registerSubscriptions(database.db, 'mailer', ['SCIM.UserCreated']);
   const queues = openDeliveryQueues(TEST_REDIS, prefix);
   const dispatcher = startDispatcher(database.db, queues, silentLogger, { pollMs: 50, jobOptions: FAST });
-  let calls = 0;
-  const worker = createConsumerWorker(
-    {
-      consumer: 'mailer',
-      handle: async (event) => {
-        calls++;
-        await proxy.down(); // the effect happened; the log goes away before it is recorded
-        setTimeout(() => void proxy.up(), 5000);
-        return [welcomeSent(event, 'm')];
-      },
-    },
-    { db: viaProxy, redisUrl: TEST_REDIS, prefix, logger: silentLogger },
-  );
+  const worker = createConsumerWorker({ consumer: 'mailer', handle }, { db: viaProxy, redisUrl: TEST_REDIS, prefix, logger: silentLogger });
   t.teardown(async () => {
     await worker.close();
     await dispatcher.close();
@@ -84,44 +74,39 @@ t.test('the log down after the effect: the worker waits, records once, spends no
     await proxy.close();
     await database.drop();
   });
-  await worker.start();
-  await appendEvents(database.db, [joiner('after-effect')]);
-  dispatcher.wake();
-  await waitFor(async () => (await completions(database.db)) === 1, 30_000, 'recorded after the log came back');
+  const append = async (id: string) => {
+    await appendEvents(database.db, [joiner(id)]);
+    dispatcher.wake();
+  };
+  return { db: database.db, proxy, worker, append };
+}
+
+t.test('the log down after the effect: the worker waits, records once, spends no attempt', async (t) => {
+  let calls = 0;
+  const s = await behindOutageProxy(t, 'dbdown', async (event) => {
+    calls++;
+    await s.proxy.down(); // the effect happened; the log goes away before it is recorded
+    setTimeout(() => void s.proxy.up(), 5000);
+    return [welcomeSent(event, 'm')];
+  });
+  await s.worker.start();
+  await s.append('after-effect');
+  await waitFor(async () => (await completions(s.db)) === 1, 30_000, 'recorded after the log came back');
   t.equal(calls, 1, 'the effect happened once');
-  t.equal((await readEvents(database.db, { type: OUTCOME.welcomeSent })).length, 1, 'one outcome in the log');
-  t.same(await listDeadLetters(database.db), [], 'no dead letter');
+  t.equal((await readEvents(s.db, { type: OUTCOME.welcomeSent })).length, 1, 'one outcome in the log');
+  t.same(await listDeadLetters(s.db), [], 'no dead letter');
 });
 
 t.test('the log down before the effect: the job waits for it without spending its attempts', async (t) => {
-  const database = await freshDatabase('dbdown2');
-  const proxy = await startOutageProxy(database.url);
-  const { db: viaProxy } = connectDatabase(proxy.url, 4);
-  const prefix = freshPrefix('dbdown2');
-  await registerSubscriptions(database.db, 'mailer', ['SCIM.UserCreated']);
-  const queues = openDeliveryQueues(TEST_REDIS, prefix);
-  const dispatcher = startDispatcher(database.db, queues, silentLogger, { pollMs: 50, jobOptions: FAST });
   let calls = 0;
-  const worker = createConsumerWorker(
-    { consumer: 'mailer', handle: async () => (calls++, []) },
-    { db: viaProxy, redisUrl: TEST_REDIS, prefix, logger: silentLogger },
-  );
-  t.teardown(async () => {
-    await worker.close();
-    await dispatcher.close();
-    await queues.close();
-    await viaProxy.destroy();
-    await proxy.close();
-    await database.drop();
-  });
-  await proxy.down();
-  await worker.start();
-  await appendEvents(database.db, [joiner('before-effect')]);
-  dispatcher.wake();
+  const s = await behindOutageProxy(t, 'dbdown2', async () => (calls++, []));
+  await s.proxy.down();
+  await s.worker.start();
+  await s.append('before-effect');
   await new Promise((resolve) => setTimeout(resolve, 5000)); // longer than two attempts' back-off
   t.equal(calls, 0, 'nothing done while the log is away');
-  await proxy.up();
-  await waitFor(async () => (await completions(database.db)) === 1, 30_000, 'done once the log is back');
+  await s.proxy.up();
+  await waitFor(async () => (await completions(s.db)) === 1, 30_000, 'done once the log is back');
   t.equal(calls, 1);
-  t.same(await listDeadLetters(database.db), [], 'no attempt was spent into a dead letter');
+  t.same(await listDeadLetters(s.db), [], 'no attempt was spent into a dead letter');
 });

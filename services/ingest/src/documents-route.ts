@@ -7,10 +7,9 @@ import { pathToFileURL } from 'node:url';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   checkDocumentLocation,
-  LIFECYCLE,
   appendFailure,
+  documentPublishedEvent,
   OnrampError,
-  onrampSource,
   parseEvent,
   requireBearer,
   toStructured,
@@ -92,17 +91,7 @@ export function registerDocumentsRoute(app: FastifyInstance, deps: DocumentsRout
       };
       // The same document posted again is a duplicate; a changed one (content, file, ACL) is a new event.
       const digest = createHash('sha256').update(JSON.stringify(data)).update('\0').update(located?.version ?? '').digest('hex');
-      const event = parseEvent(toStructured({
-        specversion: '1.0',
-        id: `doc-${digest.slice(0, 32)}`,
-        source: onrampSource('docs'),
-        type: LIFECYCLE.documentPublished,
-        subject: uri.slice(0, 512),
-        time: new Date().toISOString(),
-        datacontenttype: 'application/json',
-        data,
-        extensions: {},
-      }), 0);
+      const event = parseEvent(toStructured(documentPublishedEvent(digest, data)), 0);
       const [result] = await deps.append([event]).catch((error: unknown) => {
         if (error instanceof OnrampError) throw error;
         const failure = appendFailure(error);

@@ -7,3 +7,4 @@ export * from './door-policy.js';
 export * from './document-location.js';
 export * from './storable.js';
 export * from './catalogue.js';
+export * from './document-event.js';
