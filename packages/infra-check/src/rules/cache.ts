@@ -1,4 +1,5 @@
 // Redis / Tair (KVStore): authentication, private access, TLS, encryption, availability.
+import { toBool } from '../values/convert.js';
 import { expectOneOf, expectSet, get, inVpc, privateAccessProblems, secondZoneProblems } from './attributes.js';
 import type { ResourceRule } from './rule.js';
 
@@ -19,7 +20,7 @@ export const cacheRules: ResourceRule[] = [
     remediation: 'Remove alicloud_kvstore_connection (public endpoint) and list only application CIDRs in security_ips.',
     check(redis, model) {
       const problems = privateAccessProblems(redis, model, 'security_ips', 'alicloud_kvstore_connection');
-      if (get(redis, 'enable_public') === true) problems.push({ message: 'enable_public = true', attribute: 'enable_public' });
+      if (toBool(get(redis, 'enable_public')) === true) problems.push({ message: 'enable_public = true', attribute: 'enable_public' });
       return problems;
     },
   },

@@ -1,5 +1,7 @@
 // ApsaraDB RDS: private access, encryption at rest and in transit, audit, backups, availability.
 import type { Model, ResourceInstance } from '../model/types.js';
+import { toStringValue } from '../values/convert.js';
+import { matches } from '../values/read-value.js';
 import { attachedTo, blocks, expectAtLeast, expectOneOf, expectSet, get, inVpc, privateAccessProblems, secondZoneProblems } from './attributes.js';
 import type { ResourceRule } from './rule.js';
 
@@ -11,20 +13,21 @@ export const MIN_BACKUP_DAYS = 7;
 
 function parameter(resource: ResourceInstance, name: string): string | undefined {
   const found = blocks(resource, 'parameters').find((p) => p.name === name);
-  return typeof found?.value === 'string' ? found.value : undefined;
+  return toStringValue(found?.value);
 }
 
-const isEngine = (resource: ResourceInstance, engine: string) => String(get(resource, 'engine') ?? '').toLowerCase() === engine.toLowerCase();
+const isEngine = (resource: ResourceInstance, engine: string) => matches(resource.type, 'engine', get(resource, 'engine'), [engine]);
 
 function postgresLogging(parameterName: string, id: string): ResourceRule {
   return {
     kind: 'resource', id, title: `PostgreSQL instances log ${parameterName.replace('log_', '')}`,
     clause: '8.1.4.3', alibaba: [], checkov: [{ log_duration: 'CKV_ALI_35', log_disconnections: 'CKV_ALI_36', log_connections: 'CKV_ALI_37' }[parameterName]!],
     severity: 'low', resourceTypes: RDS,
-    remediation: `Add parameters { name = "${parameterName}" value = "ON" } (PostgreSQL only; MySQL's equivalent is SQL audit).`,
+    remediation: `Add parameters { name = "${parameterName}" value = "on" } (PostgreSQL only; MySQL's equivalent is SQL audit).`,
+    differs: `Applied to PostgreSQL instances only: ${parameterName} is a PostgreSQL parameter, while Checkov applies its check to every engine (and so fails every MySQL instance).`,
     check(db) {
       if (!isEngine(db, 'PostgreSQL')) return [];
-      return parameter(db, parameterName) === 'ON' ? [] : [{ message: `parameter ${parameterName} is not ON`, attribute: 'parameters' }];
+      return matches(db.type, 'parameters.value', parameter(db, parameterName), ['on']) ? [] : [{ message: `parameter ${parameterName} is not on`, attribute: 'parameters' }];
     },
   };
 }
