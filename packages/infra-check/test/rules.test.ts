@@ -1,13 +1,13 @@
 // Every rule has a fixture directory fixtures/rules/<id>/ whose resources (and variables,
 // outputs) are named pass… or fail…: the rule must flag every fail… and nothing else.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { buildModel } from '../src/model/build-model.js';
 import { runRules } from '../src/check.js';
 import { RULES } from '../src/rules/index.js';
 import { CHECKOV_ALICLOUD, CONFIG_RULES } from '../src/rules/known-ids.js';
-import { fixtures } from './helpers.js';
+import { fixtures, packageDir } from './helpers.js';
 
 for (const rule of RULES) {
   t.test(`${rule.id}: ${rule.title}`, async (t) => {
@@ -69,4 +69,9 @@ t.test('covers the MLPS pack and Checkov checks for the resource types onramp us
   const checkov = new Set(RULES.flatMap((r) => r.checkov));
   for (const id of PACK_RULES_FOR_ONRAMP_TYPES) t.ok(alibaba.has(id), id);
   for (const id of CHECKOV_FOR_ONRAMP_TYPES) t.ok(checkov.has(id), id);
+});
+
+t.test('the README lists every deliberate difference a rule declares', async (t) => {
+  const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+  for (const rule of RULES.filter((r) => r.differs)) t.match(readme, `| ${rule.id} |`, `${rule.id} is in the table`);
 });

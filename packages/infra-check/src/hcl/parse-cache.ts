@@ -7,8 +7,9 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as Hcl2JsonModule from '@cdktf/hcl2json';
 
-type Hcl2Json = typeof import('@cdktf/hcl2json');
+type Hcl2Json = typeof Hcl2JsonModule;
 
 const parserVersion = (createRequire(import.meta.url)('@cdktf/hcl2json/package.json') as { version: string }).version;
 const dir = join(tmpdir(), 'onramp-infra-check');

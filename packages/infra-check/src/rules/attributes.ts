@@ -2,6 +2,7 @@
 // turn "missing", "known only after apply" and "not known statically" into clear problems.
 import { Ref, Unknown, isMap, type Value, type ValueMap } from '../eval/value.js';
 import { get } from '../values/get-path.js';
+import { toBool } from '../values/convert.js';
 import { matches, read, readNumber } from '../values/read-value.js';
 import type { Model, ResourceInstance } from '../model/types.js';
 import type { Problem } from './rule.js';
@@ -78,12 +79,21 @@ export function strings(value: Value | undefined): string[] {
 
 export const ANYWHERE = ['0.0.0.0/0', '0.0.0.0', '::/0'];
 
-/** A data service is private: no any-IP entry in its whitelist and no public endpoint resource. */
-export function privateAccessProblems(resource: ResourceInstance, model: Model, whitelist: string, publicEndpointType: string): Problem[] {
+/**
+ * A data service is private: no any-IP entry in its whitelist and no public endpoint. Config's
+ * "public-and-any-ip" rules fail only when both hold, so their id goes on the findings only then;
+ * `whitelistIds` are the ids an any-IP whitelist alone matches (Checkov's CKV_ALI_9 for RDS).
+ */
+export function privateAccessProblems(resource: ResourceInstance, model: Model, whitelist: string, publicEndpointType: string, config: string, whitelistIds: string[] = [], publicFlag?: string): Problem[] {
   const problems: Problem[] = [];
   const open = strings(get(resource, whitelist)).filter((ip) => ANYWHERE.includes(ip));
-  if (open.length) problems.push({ message: `${whitelist} allows ${open.join(', ')}`, attribute: whitelist });
-  if (attachedTo(model, [publicEndpointType], 'instance_id', resource).length) problems.push({ message: `an ${publicEndpointType} gives the instance a public endpoint` });
+  const hasEndpoint = attachedTo(model, [publicEndpointType], 'instance_id', resource).length > 0;
+  const flagged = publicFlag !== undefined && toBool(read(resource, publicFlag)) === true;
+  const isPublic = hasEndpoint || flagged;
+  const alibaba = isPublic && open.length ? [config] : [];
+  if (open.length) problems.push({ message: `${whitelist} allows ${open.join(', ')}`, attribute: whitelist, ids: { checkov: whitelistIds, alibaba } });
+  if (hasEndpoint) problems.push({ message: `an ${publicEndpointType} gives the instance a public endpoint`, ids: { alibaba } });
+  if (flagged) problems.push({ message: `${publicFlag} = true`, attribute: publicFlag, ids: { alibaba } });
   return problems;
 }
 

@@ -46,6 +46,7 @@ export const databaseRules: ResourceRule[] = [
   {
     kind: 'resource', id: 'ONR-RDS-02', title: 'Transparent data encryption is on',
     clause: '8.1.4.8', alibaba: ['rds-instance-enabled-tde'], checkov: ['CKV_ALI_22'],
+    differs: 'Applies to every MySQL and SQL Server instance; Checkov\'s CKV_ALI_22 only to the engine versions it lists (MySQL 5.6–8.0, some SQL Server editions) and leaves the rest UNKNOWN.',
     severity: 'high', resourceTypes: RDS,
     remediation: 'Set tde_status = "Enabled" (with tde_encryption_key for a customer-managed key).',
     check: (db) => (isEngine(db, 'MySQL') || isEngine(db, 'SQLServer') ? expectOneOf(db, 'tde_status', ['Enabled'], 'data files must be encrypted at rest') : []),
@@ -67,9 +68,10 @@ export const databaseRules: ResourceRule[] = [
   {
     kind: 'resource', id: 'ONR-RDS-05', title: 'RDS has no public endpoint and no any-IP whitelist',
     clause: '8.1.3.1', alibaba: ['rds-public-connection-and-any-ip-access-check'], checkov: ['CKV_ALI_9'],
+    differs: 'Stricter than both: a public endpoint (alicloud_db_connection) alone and an any-IP whitelist alone are each a finding. Config\'s rule fails only when both hold, so its id is carried only then; CKV_ALI_9 (whitelist only) goes on the whitelist finding.',
     severity: 'high', resourceTypes: RDS,
     remediation: 'Remove alicloud_db_connection (public endpoint) and list only the application vSwitch CIDRs in security_ips.',
-    check: (db, model) => privateAccessProblems(db, model, 'security_ips', 'alicloud_db_connection'),
+    check: (db, model) => privateAccessProblems(db, model, 'security_ips', 'alicloud_db_connection', 'rds-public-connection-and-any-ip-access-check', ['CKV_ALI_9']),
   },
   {
     kind: 'resource', id: 'ONR-RDS-06', title: 'RDS instances are in a VPC',

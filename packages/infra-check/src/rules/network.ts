@@ -36,6 +36,7 @@ export const networkRules: ResourceRule[] = [
   {
     kind: 'resource', id: 'ONR-NET-01', title: 'Security group rules expose no risky port to the internet',
     clause: '8.1.3.2', alibaba: ['ecs-security-group-risky-ports-check-with-protocol'], checkov: ['CKV_ALI_2', 'CKV_ALI_3'],
+    differs: 'Covers a list of risky ports (remote login, databases, caches, search) and ::/0, not only 22 and 3389 from 0.0.0.0/0; a finding carries CKV_ALI_2 / CKV_ALI_3 only when port 22 / 3389 is among the open ports. Checkov also fails an ingress rule with no cidr_ip (e.g. one from another security group); onramp does not.',
     severity: 'high', resourceTypes: SG_RULE,
     remediation: 'Restrict cidr_ip to the private ranges that need the port, or reach hosts through a bastion or Cloud Assistant.',
     check(rule) {

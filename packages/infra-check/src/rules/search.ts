@@ -10,6 +10,7 @@ export const searchRules: ResourceRule[] = [
   {
     kind: 'resource', id: 'ONR-ES-01', title: 'Elasticsearch and Kibana are private and whitelisted',
     clause: '8.1.3.1', alibaba: ['elasticsearch-public-and-any-ip-access-check', 'elasticsearch-instance-enabled-kibana-public-check'], checkov: [],
+    differs: 'Stricter than Config: an omitted private_whitelist is a finding (with no Config id), since the default whitelist is not ours to rely on.',
     severity: 'high', resourceTypes: ES,
     remediation: 'Set enable_public = false, enable_kibana_public_network = false, and list only application CIDRs in private_whitelist.',
     check(es) {

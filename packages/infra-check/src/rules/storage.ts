@@ -36,7 +36,6 @@ export const storageRules: ResourceRule[] = [
     clause: '8.1.4.2', alibaba: ['oss-bucket-public-read-prohibited', 'oss-bucket-public-write-prohibited'], checkov: ['CKV_ALI_1'],
     severity: 'high', resourceTypes: BUCKET,
     remediation: 'Add alicloud_oss_bucket_acl with acl = "private" (an omitted ACL is private too).',
-    differs: 'Reads alicloud_oss_bucket_acl as Checkov\'s graph check does; an omitted ACL is the provider default, private. Only public-read-write also fails oss-bucket-public-write-prohibited.',
     check(bucket, model) {
       const acl = setting(model, bucket, 'alicloud_oss_bucket_acl', 'acl', 'acl');
       if (acl === 'private') return [];

@@ -142,16 +142,17 @@ export const CONFIG_CASES: Record<string, ParityCase> = {
     fail: db('  category = "Basic"\n  zone_id  = "a"\n'),
     pass: db('  category        = "HighAvailability"\n  zone_id         = "a"\n  zone_id_slave_a = "b"\n'),
   },
+  // Config fails only a public endpoint together with an any-IP whitelist; each alone is compliant for it.
   'rds-public-connection-and-any-ip-access-check': {
-    fail: db('  security_ips = ["10.0.0.0/8"]\n') + r('alicloud_db_connection', 'c', '  instance_id = alicloud_db_instance.d.id\n'),
-    pass: db('  security_ips = ["10.0.0.0/8"]\n'),
+    fail: db('  security_ips = ["0.0.0.0/0"]\n') + r('alicloud_db_connection', 'c', '  instance_id = alicloud_db_instance.d.id\n'),
+    pass: db('  security_ips = ["10.0.0.0/8"]\n') + r('alicloud_db_connection', 'c', '  instance_id = alicloud_db_instance.d.id\n'),
   },
   'redis-instance-enabled-ssl': { fail: redis('  ssl_enable = "Disable"\n'), pass: redis('  ssl_enable = "Enable"\n') },
   'redis-instance-enabled-tde': { fail: redis('  tde_status = "Disabled"\n'), pass: redis('  tde_status     = "Enabled"\n  encryption_key = "key-1"\n') },
   'redis-instance-in-vpc': { fail: redis('  zone_id = "a"\n'), pass: redis('  vswitch_id = "v"\n') },
   'redis-instance-multi-zone': { fail: redis('  zone_id = "a"\n'), pass: redis('  zone_id           = "a"\n  secondary_zone_id = "b"\n') },
   'redis-instance-open-auth-mode': { fail: redis('  vpc_auth_mode = "Close"\n'), pass: redis('  vpc_auth_mode          = "Open"\n  kms_encrypted_password = "c"\n') },
-  'redis-public-and-any-ip-access-check': { fail: redis('  security_ips = ["0.0.0.0/0"]\n'), pass: redis('  security_ips = ["10.0.0.0/8"]\n') },
+  'redis-public-and-any-ip-access-check': { fail: redis('  enable_public = true\n  security_ips  = ["0.0.0.0/0"]\n'), pass: redis('  security_ips = ["0.0.0.0/0"]\n') },
   'sg-public-access-check': { fail: ingress('-1/-1', '0.0.0.0/0', 'all'), pass: ingress('443/443', '10.0.0.0/8') },
   'slb-all-listenter-tls-policy-check': {
     fail: r('alicloud_alb_security_policy', 'p', '  security_policy_name = "p"\n  tls_versions         = ["TLSv1.0", "TLSv1.2"]\n  ciphers              = ["ECDHE-RSA-AES128-GCM-SHA256"]\n'),
