@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { benchCranfield, cranfieldMarkdown } from './cranfield.js';
 import { benchDelivery, deliveryMarkdown } from './delivery.js';
+import { benchInfraCheck, infraCheckMarkdown } from './infra-check.js';
 import { benchIngest, type IngestBenchResult, type LoadResult } from './ingest.js';
 import { describeMachine, machineLine } from './machine.js';
 import { mailGitbookMarkdown } from './mail-gitbook-markdown.js';
@@ -76,6 +77,11 @@ if (runs('search')) {
   sections.push(cranfieldMarkdown(cranfield), searchMarkdown(search));
 }
 if (runs('mail')) sections.push(mailGitbookMarkdown(await runMailGitbookBench()));
+if (runs('infra')) {
+  const infra = benchInfraCheck(log);
+  await writeFile('bench/results/infra-check.json', JSON.stringify({ machine, ...infra }, null, 2));
+  sections.push(infraCheckMarkdown(infra));
+}
 const markdown = sections.join('\n');
 log(markdown);
 const header = ['# Benchmarks', '', `Measured with \`npm run bench\` in one run on: ${machineLine(machine)}.`, 'Every figure stands beside the baseline or limit measured in the same run. JSON in `bench/results/`.', ''];

@@ -13,6 +13,7 @@ module "compliant_infra" {
   db_migrate_password_ciphertext = var.db_migrate_password_ciphertext
   redis_password_ciphertext      = var.redis_password_ciphertext
   search_password_ciphertext     = var.search_password_ciphertext
+  privatelink_service_names      = var.privatelink_service_names
 }
 
 module "workers" {

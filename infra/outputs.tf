@@ -27,3 +27,8 @@ output "host_ids" {
   description = "ECS instance per service host."
   value       = module.workers.host_ids
 }
+
+output "pai_eas_vpc_direct_connection" {
+  description = "VPC, vSwitch and security group to give the PAI-EAS embedding service's VPC direct connection."
+  value       = module.compliant_infra.pai_eas_vpc_direct_connection
+}

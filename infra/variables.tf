@@ -119,3 +119,8 @@ variable "gitbook_scim_token_ciphertext" {
   sensitive   = true
   default     = null
 }
+
+variable "privatelink_service_names" {
+  description = "PrivateLink endpoint service name per cloud service the hosts call (keys oss, kms, sls, mns, eventbridge), as listed for the region in the PrivateLink console (Alibaba Cloud services that support interface endpoints)."
+  type        = map(string)
+}

@@ -73,7 +73,7 @@ resource "alicloud_vpc_flow_log" "main" {
 # paths are VPC → internal ALB (EventBridge's private-network ENIs, in-VPC callers of search)
 # and ALB → service ports. Egress is listed port by port and everything else is dropped.
 locals {
-  security_groups = toset(["alb", "ingest", "search-api", "workers", "eventbridge"])
+  security_groups = toset(["alb", "ingest", "search-api", "workers", "eventbridge", "endpoints", "pai-eas"])
 
   # Alibaba Cloud service endpoints inside the VPC (DNS, NTP, metadata, KMS, OSS, ACR, SLS).
   cloud_services = "100.64.0.0/10"
@@ -84,6 +84,7 @@ locals {
     search     = { protocol = "tcp", ports = "9200/9200", cidr = local.data_cidr }
     cloud-http = { protocol = "tcp", ports = "80/80", cidr = local.cloud_services }
     cloud-tls  = { protocol = "tcp", ports = "443/443", cidr = local.cloud_services }
+    endpoints  = { protocol = "tcp", ports = "443/443", cidr = local.app_cidr }
     dns-udp    = { protocol = "udp", ports = "53/53", cidr = local.cloud_services }
     dns-tcp    = { protocol = "tcp", ports = "53/53", cidr = local.cloud_services }
     ntp        = { protocol = "udp", ports = "123/123", cidr = local.cloud_services }
@@ -104,6 +105,9 @@ locals {
       "ingest-in-alb"            = { group = "ingest", type = "ingress", protocol = "tcp", ports = "8080/8080", cidr = null, source_group = "alb" }
       "search-api-in-alb"        = { group = "search-api", type = "ingress", protocol = "tcp", ports = "8081/8081", cidr = null, source_group = "alb" }
       "eventbridge-out-alb"      = { group = "eventbridge", type = "egress", protocol = "tcp", ports = "443/443", cidr = local.app_cidr, source_group = null }
+      # PrivateLink endpoint ENIs and PAI-EAS's VPC direct connection ENIs accept HTTPS from the application tier only.
+      "endpoints-in-app" = { group = "endpoints", type = "ingress", protocol = "tcp", ports = "443/443", cidr = local.app_cidr, source_group = null }
+      "pai-eas-in-app"   = { group = "pai-eas", type = "ingress", protocol = "tcp", ports = "443/443", cidr = local.app_cidr, source_group = null }
     },
   )
 }

@@ -72,3 +72,17 @@ output "alb_access_logstore" {
   description = "Logstore for ALB access logs."
   value       = alicloud_log_store.audit["alb-access"].logstore_name
 }
+
+output "privatelink_endpoint_ids" {
+  description = "PrivateLink interface endpoint per cloud service (oss, kms, sls, mns, eventbridge); empty when mlps_compliance is off."
+  value       = { for service, endpoint in alicloud_privatelink_vpc_endpoint.service : service => endpoint.id }
+}
+
+output "pai_eas_vpc_direct_connection" {
+  description = "What the PAI-EAS service's VPC direct connection is configured with (its service config's networking): the VPC, an application vSwitch and the pai-eas security group."
+  value = {
+    vpc_id            = alicloud_vpc.main.id
+    vswitch_id        = alicloud_vswitch.app[local.zones[0]].id
+    security_group_id = alicloud_security_group.role["pai-eas"].id
+  }
+}

@@ -121,3 +121,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "privatelink_service_names" {
+  description = "PrivateLink endpoint service name per cloud service the hosts call (keys oss, kms, sls, mns, eventbridge), from the PrivateLink console's list of Alibaba Cloud services for the region. Used when mlps_compliance is on."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = length(var.privatelink_service_names) == 0 || length(setsubtract(["oss", "kms", "sls", "mns", "eventbridge"], keys(var.privatelink_service_names))) == 0
+    error_message = "Give an endpoint service name for each of oss, kms, sls, mns and eventbridge."
+  }
+}

@@ -24,7 +24,7 @@ t.test('mlps_compliance = false turns the hardening off, and the checker sees it
   const { code, stdout } = await runCli([infraDir, '--var-file', join(fixtures, 'mlps-off', 'mlps-off.tfvars'), '--format', 'json']);
   t.equal(code, 1);
   const failed: string[] = JSON.parse(stdout).summary.failedRules;
-  for (const id of ['ONR-ECS-02', 'ONR-ECS-05', 'ONR-RDS-01', 'ONR-RDS-02', 'ONR-RDS-03', 'ONR-RED-03', 'ONR-OSS-03', 'ONR-ES-03', 'ONR-KMS-01']) t.ok(failed.includes(id), `${id} fails`);
+  for (const id of ['ONR-ECS-02', 'ONR-ECS-05', 'ONR-RDS-01', 'ONR-RDS-02', 'ONR-RDS-03', 'ONR-RED-03', 'ONR-OSS-03', 'ONR-ES-03', 'ONR-KMS-01', 'ONR-NET-11']) t.ok(failed.includes(id), `${id} fails`);
 });
 
 const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' });

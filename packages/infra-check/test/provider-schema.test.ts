@@ -1,11 +1,12 @@
 // Every resource type, data source, argument and nested block used in infra/ exists in the
-// alicloud provider's own schema (v1.283.0, ../shared/data/terraform) and is not deprecated.
+// alicloud provider's own schema (v1.283.0, vendored in fixtures/alicloud-schema) and is not deprecated.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import t from 'tap';
 import { loadTfFiles } from '../src/hcl/load-files.js';
 import { collectBlocks, type Body } from '../src/model/raw-blocks.js';
-import { infraDir, sharedData } from './helpers.js';
+import { fixtures, infraDir } from './helpers.js';
 
 interface SchemaBlock {
   attributes?: Record<string, { deprecated?: boolean }>;
@@ -18,7 +19,7 @@ interface ProviderSchema {
   data_source_schemas: Record<string, { block: SchemaBlock }>;
 }
 
-const schema = JSON.parse(readFileSync(join(sharedData, 'terraform', 'alicloud-provider-schema.json'), 'utf8')) as ProviderSchema;
+const schema = JSON.parse(gunzipSync(readFileSync(join(fixtures, 'alicloud-schema', 'alicloud-provider-schema.json.gz'))).toString('utf8')) as ProviderSchema;
 const META = new Set(['count', 'for_each', 'provider', 'depends_on', 'lifecycle', 'provisioner', 'connection']);
 
 function moduleDirs(dir: string): string[] {

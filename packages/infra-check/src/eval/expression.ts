@@ -1,7 +1,7 @@
 // Evaluates Terraform expressions on the syntax tree that HashiCorp's own HCL parser builds
 // (via @cdktf/hcl2json), as far as static analysis can: variables, locals, conditionals,
 // for-expressions and the common functions; everything else becomes Unknown.
-import { getExpressionAst } from '@cdktf/hcl2json';
+import { cachedParse } from '../hcl/parse-cache.js';
 import { FUNCTIONS } from './functions.js';
 import type { Scope, Step } from './scope.js';
 import { decodeLiteral, isTemplate, quoteTemplate } from './template-source.js';
@@ -28,7 +28,7 @@ export async function mapInOrder<T, R>(items: readonly T[], fn: (item: T) => R |
 function parseTemplate(quoted: string): Promise<Node | null> {
   let cached = astCache.get(quoted);
   if (!cached) {
-    cached = getExpressionAst('expression.tf', quoted).then((ast) => ast as Node | null, () => null);
+    cached = cachedParse('expression', '', quoted, async (h) => ((await h.getExpressionAst('expression.tf', quoted)) ?? null) as Node | null).catch(() => null);
     astCache.set(quoted, cached);
   }
   return cached;

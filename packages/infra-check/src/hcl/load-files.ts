@@ -2,7 +2,7 @@
 // (compiled to WebAssembly in @cdktf/hcl2json), turning its diagnostics into InfraParseError.
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { parse } from '@cdktf/hcl2json';
+import { cachedParse } from './parse-cache.js';
 import { InfraParseError } from './parse-error.js';
 
 export interface TfFile {
@@ -14,7 +14,7 @@ export interface TfFile {
 
 export async function parseHcl(path: string, text: string): Promise<Record<string, unknown>> {
   try {
-    return (await parse(path, text)) as Record<string, unknown>;
+    return await cachedParse('file', path, text, async (h) => (await h.parse(path, text)) as Record<string, unknown>);
   } catch (error) {
     throw toParseError(path, error);
   }

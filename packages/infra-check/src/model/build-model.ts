@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { evaluateJson } from '../eval/expression.js';
 import { Unknown, type Value } from '../eval/value.js';
 import { blockLine, attributeLine } from '../hcl/locate.js';
+import { saveParseCache } from '../hcl/parse-cache.js';
 import { loadTfFiles } from '../hcl/load-files.js';
 import { evaluateBody } from './evaluate-body.js';
 import { ModuleContext, instanceSuffix, type ChildInstance, type Expansion } from './module-context.js';
@@ -41,6 +42,7 @@ export async function buildModel(rootDir: string, options: BuildOptions = {}): P
   const rootBlocks = collectBlocks(await loadTfFiles(checkRoot, checkRoot));
   const root = new ModuleContext('', checkRoot, checkRoot, rootBlocks, (name) => (Object.hasOwn(rootVariables, name) ? Promise.resolve(rootVariables[name]!) : undefined), loadChildren);
   await collect(root, model);
+  saveParseCache();
   return model;
 }
 

@@ -1,24 +1,13 @@
 // Reading and judging evaluated attributes. A rule states what it expects; these helpers
 // turn "missing", "known only after apply" and "not known statically" into clear problems.
 import { Ref, Unknown, isMap, type Value, type ValueMap } from '../eval/value.js';
+import { get } from '../values/get-path.js';
+import { toBool } from '../values/convert.js';
+import { matches, read, readNumber } from '../values/read-value.js';
 import type { Model, ResourceInstance } from '../model/types.js';
 import type { Problem } from './rule.js';
 
-/**
- * Reads `a.b.c` from a resource; a step into a list of blocks reads the first block,
- * which is what Terraform's single-block arguments (`system_disk { … }`) look like here.
- */
-export function get(resource: ResourceInstance, path: string): Value | undefined {
-  let current: Value | undefined = resource.attributes;
-  for (const step of path.split('.')) {
-    if (Array.isArray(current) && !/^\d+$/.test(step)) current = current[0];
-    if (current === undefined || current === null) return undefined;
-    if (Array.isArray(current)) current = current[Number(step)];
-    else if (isMap(current)) current = current[step];
-    else return current instanceof Unknown ? current : undefined;
-  }
-  return current;
-}
+export { get };
 
 /** The blocks of a nested block type (empty when absent). */
 export function blocks(resource: ResourceInstance, name: string): ValueMap[] {
@@ -38,10 +27,10 @@ function describe(value: Value): string {
 
 /** Expects the attribute to be one of the given values. */
 export function expectOneOf(resource: ResourceInstance, path: string, allowed: Value[], why: string): Problem[] {
-  const value = get(resource, path);
+  const value = read(resource, path);
   const attribute = path.split('.')[0]!;
   if (!isSet(value)) return [{ message: `${path} is not set; ${why}`, attribute }];
-  if (allowed.some((a) => JSON.stringify(a) === JSON.stringify(value))) return [];
+  if (matches(resource.type, path, value, allowed)) return [];
   return [{ message: `${path} is ${describe(value!)}, expected ${allowed.map((a) => JSON.stringify(a)).join(' or ')}; ${why}`, attribute }];
 }
 
@@ -52,9 +41,9 @@ export function expectSet(resource: ResourceInstance, path: string, why: string)
 
 /** Expects a number of at least `min`. */
 export function expectAtLeast(resource: ResourceInstance, path: string, min: number, why: string): Problem[] {
-  const value = get(resource, path);
+  const value = read(resource, path);
   const attribute = path.split('.')[0]!;
-  const number = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  const number = readNumber(resource, path);
   if (!isSet(value)) return [{ message: `${path} is not set; ${why}`, attribute }];
   if (typeof number === 'number' && number >= min) return [];
   return [{ message: `${path} is ${describe(value!)}, expected at least ${min}; ${why}`, attribute }];
@@ -90,12 +79,21 @@ export function strings(value: Value | undefined): string[] {
 
 export const ANYWHERE = ['0.0.0.0/0', '0.0.0.0', '::/0'];
 
-/** A data service is private: no any-IP entry in its whitelist and no public endpoint resource. */
-export function privateAccessProblems(resource: ResourceInstance, model: Model, whitelist: string, publicEndpointType: string): Problem[] {
+/**
+ * A data service is private: no any-IP entry in its whitelist and no public endpoint. Config's
+ * "public-and-any-ip" rules fail only when both hold, so their id goes on the findings only then;
+ * `whitelistIds` are the ids an any-IP whitelist alone matches (Checkov's CKV_ALI_9 for RDS).
+ */
+export function privateAccessProblems(resource: ResourceInstance, model: Model, whitelist: string, publicEndpointType: string, config: string, whitelistIds: string[] = [], publicFlag?: string): Problem[] {
   const problems: Problem[] = [];
   const open = strings(get(resource, whitelist)).filter((ip) => ANYWHERE.includes(ip));
-  if (open.length) problems.push({ message: `${whitelist} allows ${open.join(', ')}`, attribute: whitelist });
-  if (attachedTo(model, [publicEndpointType], 'instance_id', resource).length) problems.push({ message: `an ${publicEndpointType} gives the instance a public endpoint` });
+  const hasEndpoint = attachedTo(model, [publicEndpointType], 'instance_id', resource).length > 0;
+  const flagged = publicFlag !== undefined && toBool(read(resource, publicFlag)) === true;
+  const isPublic = hasEndpoint || flagged;
+  const alibaba = isPublic && open.length ? [config] : [];
+  if (open.length) problems.push({ message: `${whitelist} allows ${open.join(', ')}`, attribute: whitelist, ids: { checkov: whitelistIds, alibaba } });
+  if (hasEndpoint) problems.push({ message: `an ${publicEndpointType} gives the instance a public endpoint`, ids: { alibaba } });
+  if (flagged) problems.push({ message: `${publicFlag} = true`, attribute: publicFlag, ids: { alibaba } });
   return problems;
 }
 

@@ -1,7 +1,10 @@
 // Audit trail and log storage: ActionTrail, Log Service logstores, Log Audit.
 import type { Model } from '../model/types.js';
+import { toBool } from '../values/convert.js';
 import { expectAtLeast, expectOneOf, expectSet, get } from './attributes.js';
-import type { ModelRule, ResourceRule } from './rule.js';
+import type { ExternalIds, ModelRule, Problem, ResourceRule } from './rule.js';
+
+const withIds = (problems: Problem[], ids: ExternalIds): Problem[] => problems.map((p) => ({ ...p, ids }));
 
 /** Cybersecurity Law art. 21: network logs are kept for no less than six months. */
 export const MIN_LOG_DAYS = 180;
@@ -10,16 +13,17 @@ const TRAILS = ['alicloud_actiontrail_trail'];
 export const trailIntact: ModelRule = {
   kind: 'model', id: 'ONR-AUD-01', title: 'An ActionTrail trail records all events in all regions',
   clause: '8.1.5.2', alibaba: ['actiontrail-trail-intact-enabled'], checkov: ['CKV_ALI_4', 'CKV_ALI_5'],
+  differs: 'Omitted arguments take the provider defaults (trail_region All, event_rw Write, status Enable), as Checkov does for trail_region; a configuration with no trail at all is a finding, which Checkov, looking at resources only, cannot report.',
   severity: 'high', resourceTypes: TRAILS,
   remediation: 'Add alicloud_actiontrail_trail with status = "Enable", event_rw = "All" and trail_region = "All".',
   check(model: Model) {
     const trails = model.resources.filter((r) => TRAILS.includes(r.type));
-    if (trails.length === 0) return [{ address: '(configuration)', file: model.resources[0]?.file ?? '.', line: 1, message: 'no alicloud_actiontrail_trail is defined, so API calls are not audited' }];
+    if (trails.length === 0) return [{ address: '(configuration)', file: model.resources[0]?.file ?? '.', line: 1, message: 'no alicloud_actiontrail_trail is defined, so API calls are not audited', ids: { alibaba: ['actiontrail-trail-intact-enabled'] } }];
     return trails.flatMap((trail) =>
       [
-        ...expectOneOf(trail, 'status', ['Enable'], 'a stopped trail records nothing'),
-        ...expectOneOf(trail, 'event_rw', ['All'], 'read events are part of the audit trail'),
-        ...expectOneOf(trail, 'trail_region', ['All'], 'events in other regions must be recorded too'),
+        ...withIds(expectOneOf(trail, 'status', ['Enable'], 'a stopped trail records nothing'), { alibaba: ['actiontrail-trail-intact-enabled'] }),
+        ...withIds(expectOneOf(trail, 'event_rw', ['All'], 'read events are part of the audit trail'), { checkov: ['CKV_ALI_5'], alibaba: ['actiontrail-trail-intact-enabled'] }),
+        ...withIds(expectOneOf(trail, 'trail_region', ['All'], 'events in other regions must be recorded too'), { checkov: ['CKV_ALI_4'], alibaba: ['actiontrail-trail-intact-enabled'] }),
       ].map((p) => ({ ...p, address: trail.address, file: trail.file, line: trail.lineOf(p.attribute ?? '') })),
     );
   },
@@ -45,7 +49,7 @@ export const auditRules: ResourceRule[] = [
     clause: '8.1.4.8', alibaba: ['sls-logstore-enabled-encrypt'], checkov: [],
     severity: 'medium', resourceTypes: ['alicloud_log_store'],
     remediation: 'Add encrypt_conf { enable = true, encrypt_type = "default" } (with user_cmk_info for a customer key).',
-    check: (store) => (get(store, 'encrypt_conf.enable') === true ? [] : [{ message: 'encrypt_conf.enable is not true', attribute: 'encrypt_conf' }]),
+    check: (store) => (toBool(get(store, 'encrypt_conf.enable')) === true ? [] : [{ message: 'encrypt_conf.enable is not true', attribute: 'encrypt_conf' }]),
   },
   {
     kind: 'resource', id: 'ONR-AUD-05', title: 'Log Audit collects RDS audit logs centrally',

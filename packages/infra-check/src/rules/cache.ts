@@ -1,5 +1,5 @@
 // Redis / Tair (KVStore): authentication, private access, TLS, encryption, availability.
-import { expectOneOf, expectSet, get, inVpc, privateAccessProblems, secondZoneProblems } from './attributes.js';
+import { expectOneOf, expectSet, inVpc, privateAccessProblems, secondZoneProblems } from './attributes.js';
 import type { ResourceRule } from './rule.js';
 
 const REDIS = ['alicloud_kvstore_instance'];
@@ -15,12 +15,11 @@ export const cacheRules: ResourceRule[] = [
   {
     kind: 'resource', id: 'ONR-RED-02', title: 'Redis has no public endpoint and no any-IP whitelist',
     clause: '8.1.3.1', alibaba: ['redis-public-and-any-ip-access-check'], checkov: [],
+    differs: 'Stricter than Config: public access alone and an any-IP whitelist alone are each a finding; Config fails only when both hold, so its id is carried only then.',
     severity: 'high', resourceTypes: REDIS,
     remediation: 'Remove alicloud_kvstore_connection (public endpoint) and list only application CIDRs in security_ips.',
     check(redis, model) {
-      const problems = privateAccessProblems(redis, model, 'security_ips', 'alicloud_kvstore_connection');
-      if (get(redis, 'enable_public') === true) problems.push({ message: 'enable_public = true', attribute: 'enable_public' });
-      return problems;
+      return privateAccessProblems(redis, model, 'security_ips', 'alicloud_kvstore_connection', 'redis-public-and-any-ip-access-check', [], 'enable_public');
     },
   },
   {

@@ -1,5 +1,7 @@
 // ApsaraDB RDS: private access, encryption at rest and in transit, audit, backups, availability.
 import type { Model, ResourceInstance } from '../model/types.js';
+import { toStringValue } from '../values/convert.js';
+import { matches } from '../values/read-value.js';
 import { attachedTo, blocks, expectAtLeast, expectOneOf, expectSet, get, inVpc, privateAccessProblems, secondZoneProblems } from './attributes.js';
 import type { ResourceRule } from './rule.js';
 
@@ -11,20 +13,21 @@ export const MIN_BACKUP_DAYS = 7;
 
 function parameter(resource: ResourceInstance, name: string): string | undefined {
   const found = blocks(resource, 'parameters').find((p) => p.name === name);
-  return typeof found?.value === 'string' ? found.value : undefined;
+  return toStringValue(found?.value);
 }
 
-const isEngine = (resource: ResourceInstance, engine: string) => String(get(resource, 'engine') ?? '').toLowerCase() === engine.toLowerCase();
+const isEngine = (resource: ResourceInstance, engine: string) => matches(resource.type, 'engine', get(resource, 'engine'), [engine]);
 
 function postgresLogging(parameterName: string, id: string): ResourceRule {
   return {
     kind: 'resource', id, title: `PostgreSQL instances log ${parameterName.replace('log_', '')}`,
     clause: '8.1.4.3', alibaba: [], checkov: [{ log_duration: 'CKV_ALI_35', log_disconnections: 'CKV_ALI_36', log_connections: 'CKV_ALI_37' }[parameterName]!],
     severity: 'low', resourceTypes: RDS,
-    remediation: `Add parameters { name = "${parameterName}" value = "ON" } (PostgreSQL only; MySQL's equivalent is SQL audit).`,
+    remediation: `Add parameters { name = "${parameterName}" value = "on" } (PostgreSQL only; MySQL's equivalent is SQL audit).`,
+    differs: `Applied to PostgreSQL instances only: ${parameterName} is a PostgreSQL parameter, while Checkov applies its check to every engine (and so fails every MySQL instance).`,
     check(db) {
       if (!isEngine(db, 'PostgreSQL')) return [];
-      return parameter(db, parameterName) === 'ON' ? [] : [{ message: `parameter ${parameterName} is not ON`, attribute: 'parameters' }];
+      return matches(db.type, 'parameters.value', parameter(db, parameterName), ['on']) ? [] : [{ message: `parameter ${parameterName} is not on`, attribute: 'parameters' }];
     },
   };
 }
@@ -43,6 +46,7 @@ export const databaseRules: ResourceRule[] = [
   {
     kind: 'resource', id: 'ONR-RDS-02', title: 'Transparent data encryption is on',
     clause: '8.1.4.8', alibaba: ['rds-instance-enabled-tde'], checkov: ['CKV_ALI_22'],
+    differs: 'Applies to every MySQL and SQL Server instance; Checkov\'s CKV_ALI_22 only to the engine versions it lists (MySQL 5.6–8.0, some SQL Server editions) and leaves the rest UNKNOWN.',
     severity: 'high', resourceTypes: RDS,
     remediation: 'Set tde_status = "Enabled" (with tde_encryption_key for a customer-managed key).',
     check: (db) => (isEngine(db, 'MySQL') || isEngine(db, 'SQLServer') ? expectOneOf(db, 'tde_status', ['Enabled'], 'data files must be encrypted at rest') : []),
@@ -64,9 +68,10 @@ export const databaseRules: ResourceRule[] = [
   {
     kind: 'resource', id: 'ONR-RDS-05', title: 'RDS has no public endpoint and no any-IP whitelist',
     clause: '8.1.3.1', alibaba: ['rds-public-connection-and-any-ip-access-check'], checkov: ['CKV_ALI_9'],
+    differs: 'Stricter than both: a public endpoint (alicloud_db_connection) alone and an any-IP whitelist alone are each a finding. Config\'s rule fails only when both hold, so its id is carried only then; CKV_ALI_9 (whitelist only) goes on the whitelist finding.',
     severity: 'high', resourceTypes: RDS,
     remediation: 'Remove alicloud_db_connection (public endpoint) and list only the application vSwitch CIDRs in security_ips.',
-    check: (db, model) => privateAccessProblems(db, model, 'security_ips', 'alicloud_db_connection'),
+    check: (db, model) => privateAccessProblems(db, model, 'security_ips', 'alicloud_db_connection', 'rds-public-connection-and-any-ip-access-check', ['CKV_ALI_9']),
   },
   {
     kind: 'resource', id: 'ONR-RDS-06', title: 'RDS instances are in a VPC',

@@ -1,8 +1,10 @@
 // Compute: ECS instances, launch templates, scaling configurations and disks.
 import { Ref, type Value } from '../eval/value.js';
 import type { Model, ResourceInstance } from '../model/types.js';
+import { toBool, toNumber } from '../values/convert.js';
+import { read } from '../values/read-value.js';
 import { attachedTo, blocks, expectOneOf, expectSet, get, isSet } from './attributes.js';
-import type { Problem, ResourceRule } from './rule.js';
+import type { ExternalIds, Problem, ResourceRule } from './rule.js';
 
 /** Where each compute resource type keeps its disk settings. */
 const DISKS: Record<string, { encrypted: string; kmsKey: string; dataDisks?: string }> = {
@@ -19,17 +21,29 @@ function diskProblems(resource: ResourceInstance, setting: 'encrypted' | 'kmsKey
   const path = layout[setting];
   const attribute = path.split('.')[0]!;
   const problems: Problem[] = [];
-  const judge = (value: Value | undefined, what: string) => {
-    if (setting === 'encrypted' && value !== true) problems.push({ message: `${what} is not encrypted (${path.split('.').pop()} = ${JSON.stringify(value ?? null)})`, attribute });
-    if (setting === 'kmsKey' && !isSet(value)) problems.push({ message: `${what} has no customer-managed KMS key`, attribute });
+  const judge = (value: Value | undefined, what: string, ids: ExternalIds) => {
+    if (setting === 'encrypted' && toBool(value) !== true) problems.push({ message: `${what} is not encrypted (${path.split('.').pop()} = ${JSON.stringify(value ?? null)})`, attribute, ids });
+    if (setting === 'kmsKey' && !isSet(value)) problems.push({ message: `${what} has no customer-managed KMS key`, attribute, ids });
   };
+  const idsFor = (dataDisk: boolean) => diskIds(resource.type, setting, dataDisk);
   // A disk restored from a snapshot inherits the snapshot's encryption; it is judged by the snapshot.
   if (layout.dataDisks === undefined && isSet(get(resource, 'snapshot_id'))) return [];
-  judge(get(resource, path), layout.dataDisks ? 'the system disk' : 'the disk');
+  judge(read(resource, path), layout.dataDisks ? 'the system disk' : 'the disk', idsFor(false));
   if (layout.dataDisks) {
-    blocks(resource, layout.dataDisks).forEach((disk, i) => judge(disk[setting === 'encrypted' ? 'encrypted' : 'kms_key_id'], `data disk ${i}`));
+    blocks(resource, layout.dataDisks).forEach((disk, i) => judge(disk[setting === 'encrypted' ? 'encrypted' : 'kms_key_id'], `data disk ${i}`, idsFor(true)));
   }
   return problems;
+}
+
+/**
+ * Which external checks a disk condition matches: Checkov's CKV_ALI_7/8 look at alicloud_disk only,
+ * CKV_ALI_32 at launch-template data disks only; Config's rules look at disks in use (and, for
+ * launch templates, at their data disks).
+ */
+function diskIds(type: string, setting: 'encrypted' | 'kmsKey', dataDisk: boolean): ExternalIds {
+  if (setting === 'kmsKey') return { checkov: type === 'alicloud_disk' ? ['CKV_ALI_8'] : [], alibaba: ['ecs-disk-all-encrypted-by-kms'] };
+  if (type === 'alicloud_ecs_launch_template') return { checkov: dataDisk ? ['CKV_ALI_32'] : [], alibaba: dataDisk ? ['ecs-launch-template-version-data-disk-encrypted'] : [] };
+  return { checkov: type === 'alicloud_disk' ? ['CKV_ALI_7'] : [], alibaba: ['ecs-in-use-disk-encrypted'] };
 }
 
 /** The image an instance boots, if it comes from an alicloud_images data source. */
@@ -47,9 +61,9 @@ export const ecsRules: ResourceRule[] = [
     remediation: 'Set internet_max_bandwidth_out = 0, bind no EIP, and reach the internet through a NAT gateway.',
     check(resource, model) {
       const problems: Problem[] = [];
-      const bandwidth = get(resource, 'internet_max_bandwidth_out');
-      if (bandwidth !== undefined && bandwidth !== null && bandwidth !== 0) problems.push({ message: `internet_max_bandwidth_out = ${JSON.stringify(bandwidth)} assigns a public IPv4 address`, attribute: 'internet_max_bandwidth_out' });
-      if (get(resource, 'allocate_public_ip') === true) problems.push({ message: 'allocate_public_ip = true', attribute: 'allocate_public_ip' });
+      const bandwidth = read(resource, 'internet_max_bandwidth_out');
+      if (bandwidth !== undefined && bandwidth !== null && toNumber(bandwidth) !== 0) problems.push({ message: `internet_max_bandwidth_out = ${JSON.stringify(bandwidth)} assigns a public IPv4 address`, attribute: 'internet_max_bandwidth_out' });
+      if (toBool(get(resource, 'allocate_public_ip')) === true) problems.push({ message: 'allocate_public_ip = true', attribute: 'allocate_public_ip' });
       if (attachedTo(model, ['alicloud_eip_association'], 'instance_id', resource).length > 0) problems.push({ message: 'an EIP is associated with this instance' });
       return problems;
     },
@@ -64,6 +78,7 @@ export const ecsRules: ResourceRule[] = [
   {
     kind: 'resource', id: 'ONR-ECS-03', title: 'ECS disks are encrypted with a customer-managed KMS key',
     clause: '8.1.4.8', alibaba: ['ecs-disk-all-encrypted-by-kms'], checkov: ['CKV_ALI_8'],
+    differs: 'Checkov\'s CKV_ALI_7/8 look at alicloud_disk only; onramp also checks instance, launch-template and scaling-configuration disks (those findings carry no Checkov id).',
     severity: 'medium', resourceTypes: Object.keys(DISKS),
     remediation: 'Set the disk KMS key (system_disk_kms_key_id, kms_key_id) to a key whose rotation you control.',
     check: (resource) => diskProblems(resource, 'kmsKey'),

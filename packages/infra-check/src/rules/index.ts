@@ -8,12 +8,14 @@ import { loadBalancingRules } from './load-balancing.js';
 import { networkRules } from './network.js';
 import type { Rule } from './rule.js';
 import { searchRules } from './search.js';
+import { privateEndpoints } from './private-endpoints.js';
 import { plaintextSecrets, secretVariables, sensitiveOutputs } from './secrets.js';
 import { storageRules } from './storage.js';
 
 /** The MLPS 2.0 level-3 rule pack, in report order. */
 export const RULES: readonly Rule[] = [
   ...networkRules,
+  privateEndpoints,
   ...ecsRules,
   ...databaseRules,
   ...cacheRules,

@@ -1,4 +1,5 @@
 // Key management and RAM policies.
+import { read } from '../values/read-value.js';
 import { expectOneOf, get } from './attributes.js';
 import { asList, statements } from './policy-document.js';
 import type { ResourceRule } from './rule.js';
@@ -17,8 +18,8 @@ export const keyRules: ResourceRule[] = [
     severity: 'low', resourceTypes: ['alicloud_kms_key'],
     remediation: 'Leave status unset or set it to "Enabled".',
     check: (key) => {
-      const status = get(key, 'status');
-      return status === undefined || status === null || status === 'Enabled' ? [] : [{ message: `status is ${JSON.stringify(status)}`, attribute: 'status' }];
+      const status = read(key, 'status');
+      return status === 'Enabled' ? [] : [{ message: `status is ${JSON.stringify(status)}`, attribute: 'status' }];
     },
   },
   {

@@ -35,6 +35,7 @@ export const loadBalancingRules: ResourceRule[] = [
   {
     kind: 'resource', id: 'ONR-ALB-04', title: 'ACL entries do not allow the whole internet',
     clause: '8.1.3.1', alibaba: ['alb-acl-public-access-check'], checkov: ['CKV_ALI_29'],
+    differs: 'Also reads the inline acl_entries of alicloud_alb_acl and treats 0.0.0.0 and ::/0 as any address; Checkov\'s CKV_ALI_29 reads alicloud_alb_acl_entry_attachment and 0.0.0.0/0 only.',
     severity: 'high', resourceTypes: ['alicloud_alb_acl_entry_attachment', 'alicloud_alb_acl'],
     remediation: 'List the private CIDRs that call the service instead of 0.0.0.0/0.',
     check(resource) {
@@ -46,6 +47,7 @@ export const loadBalancingRules: ResourceRule[] = [
   {
     kind: 'resource', id: 'ONR-ALB-05', title: 'TLS policies allow only TLS 1.2 or later',
     clause: '8.1.2.2', alibaba: ['slb-all-listenter-tls-policy-check'], checkov: ['CKV_ALI_33'],
+    differs: 'Also checks ALB security policies (alicloud_alb_security_policy) and the spelling "TLSv1"; Checkov\'s CKV_ALI_33 checks alicloud_slb_tls_cipher_policy for TLSv1.0 and TLSv1.1 only.',
     severity: 'medium', resourceTypes: ['alicloud_alb_security_policy', 'alicloud_slb_tls_cipher_policy'],
     remediation: 'Set tls_versions = ["TLSv1.2", "TLSv1.3"].',
     check(policy) {

@@ -2,6 +2,7 @@
 import { cidrContains } from '../eval/cidr.js';
 import { Unknown } from '../eval/value.js';
 import type { ResourceInstance } from '../model/types.js';
+import { readIs } from '../values/read-value.js';
 import { ANYWHERE, attachedTo, blocks, expectAtLeast, get, inVpc, isSet, strings } from './attributes.js';
 import type { Problem, ResourceRule } from './rule.js';
 
@@ -19,7 +20,7 @@ export function portRange(value: unknown): [number, number] | undefined {
   return from === -1 ? [1, 65535] : [from, to];
 }
 
-const accepts = (rule: ResourceInstance): boolean => (get(rule, 'policy') ?? 'accept') === 'accept';
+const accepts = (rule: ResourceInstance): boolean => readIs(rule, 'policy', ['accept']);
 const isIngress = (rule: ResourceInstance): boolean => get(rule, 'type') === 'ingress';
 const fromAnywhere = (rule: ResourceInstance): boolean =>
   strings(get(rule, 'cidr_ip')).some((c) => ANYWHERE.includes(c)) || strings(get(rule, 'ipv6_cidr_ip')).some((c) => ANYWHERE.includes(c));
@@ -35,12 +36,16 @@ export const networkRules: ResourceRule[] = [
   {
     kind: 'resource', id: 'ONR-NET-01', title: 'Security group rules expose no risky port to the internet',
     clause: '8.1.3.2', alibaba: ['ecs-security-group-risky-ports-check-with-protocol'], checkov: ['CKV_ALI_2', 'CKV_ALI_3'],
+    differs: 'Covers a list of risky ports (remote login, databases, caches, search) and ::/0, not only 22 and 3389 from 0.0.0.0/0; a finding carries CKV_ALI_2 / CKV_ALI_3 only when port 22 / 3389 is among the open ports. Checkov also fails an ingress rule with no cidr_ip (e.g. one from another security group); onramp does not.',
     severity: 'high', resourceTypes: SG_RULE,
     remediation: 'Restrict cidr_ip to the private ranges that need the port, or reach hosts through a bastion or Cloud Assistant.',
     check(rule) {
       if (!isIngress(rule) || !accepts(rule) || !fromAnywhere(rule)) return [];
       const open = riskyPortsOpen(portRange(get(rule, 'port_range')), get(rule, 'ip_protocol'));
-      return open.length ? [{ message: `ingress from anywhere opens risky port(s) ${open.join(', ')}`, attribute: 'port_range' }] : [];
+      if (!open.length) return [];
+      // Checkov's CKV_ALI_2 / CKV_ALI_3 each look at one port: the finding carries the ones it hits.
+      const checkov = [open.includes(22) ? 'CKV_ALI_2' : '', open.includes(3389) ? 'CKV_ALI_3' : ''].filter(Boolean);
+      return [{ message: `ingress from anywhere opens risky port(s) ${open.join(', ')}`, attribute: 'port_range', ids: { checkov, alibaba: ['ecs-security-group-risky-ports-check-with-protocol'] } }];
     },
   },
   {

@@ -19,10 +19,21 @@ export const CLAUSES = {
 
 export type Clause = keyof typeof CLAUSES;
 
-/** One reason a resource fails a rule; `attribute` points the report at the line. */
+/** The external checks one failing condition corresponds to (ids from rules/known-ids.ts). */
+export interface ExternalIds {
+  checkov?: string[];
+  alibaba?: string[];
+}
+
+/**
+ * One reason a resource fails a rule; `attribute` points the report at the line. `ids` names the
+ * Checkov checks and Config rules this very condition matches; without it the rule's own ids
+ * apply, which is right only for a rule with one condition.
+ */
 export interface Problem {
   message: string;
   attribute?: string;
+  ids?: ExternalIds;
 }
 
 interface RuleInfo {
@@ -30,10 +41,12 @@ interface RuleInfo {
   id: string;
   title: string;
   clause: Clause;
-  /** Equivalent Alibaba Cloud Config managed rules (the ClassifiedProtectionPreCheck pack and its neighbours). */
+  /** Every Alibaba Cloud Config managed rule some condition of this rule corresponds to. */
   alibaba: string[];
-  /** Equivalent Checkov checks. */
+  /** Every Checkov check some condition of this rule corresponds to. */
   checkov: string[];
+  /** Where the rule deliberately differs from Checkov or Config; listed in the package README. */
+  differs?: string;
   severity: 'high' | 'medium' | 'low';
   remediation: string;
 }
@@ -65,4 +78,7 @@ export interface Finding {
   file: string;
   line: number;
   message: string;
+  /** The ids the failing condition matches: a subset of the rule's. */
+  checkov: string[];
+  alibaba: string[];
 }

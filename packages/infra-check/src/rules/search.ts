@@ -1,4 +1,6 @@
 // Alibaba Cloud Elasticsearch: private endpoints, whitelists, HTTPS, disk encryption, zones.
+import { toBool } from '../values/convert.js';
+import { readBool } from '../values/read-value.js';
 import { ANYWHERE, expectAtLeast, expectOneOf, get, isSet, strings } from './attributes.js';
 import type { Problem, ResourceRule } from './rule.js';
 
@@ -8,16 +10,17 @@ export const searchRules: ResourceRule[] = [
   {
     kind: 'resource', id: 'ONR-ES-01', title: 'Elasticsearch and Kibana are private and whitelisted',
     clause: '8.1.3.1', alibaba: ['elasticsearch-public-and-any-ip-access-check', 'elasticsearch-instance-enabled-kibana-public-check'], checkov: [],
+    differs: 'Stricter than Config: an omitted private_whitelist is a finding (with no Config id), since the default whitelist is not ours to rely on.',
     severity: 'high', resourceTypes: ES,
     remediation: 'Set enable_public = false, enable_kibana_public_network = false, and list only application CIDRs in private_whitelist.',
     check(es) {
       const problems: Problem[] = [];
-      if (get(es, 'enable_public') !== false) problems.push({ message: 'enable_public is not false', attribute: 'enable_public' });
-      if (get(es, 'enable_kibana_public_network') !== false) problems.push({ message: 'enable_kibana_public_network is not false', attribute: 'enable_kibana_public_network' });
-      if (!isSet(get(es, 'private_whitelist'))) problems.push({ message: 'private_whitelist is not set, so the default whitelist applies', attribute: 'private_whitelist' });
+      if (readBool(es, 'enable_public') !== false) problems.push({ message: 'enable_public is not false', attribute: 'enable_public', ids: { alibaba: ['elasticsearch-public-and-any-ip-access-check'] } });
+      if (readBool(es, 'enable_kibana_public_network') !== false) problems.push({ message: 'enable_kibana_public_network is not false', attribute: 'enable_kibana_public_network', ids: { alibaba: ['elasticsearch-instance-enabled-kibana-public-check'] } });
+      if (!isSet(get(es, 'private_whitelist'))) problems.push({ message: 'private_whitelist is not set, so the default whitelist applies', attribute: 'private_whitelist', ids: {} });
       for (const list of ['private_whitelist', 'public_whitelist', 'kibana_whitelist', 'kibana_private_whitelist']) {
         const open = strings(get(es, list)).filter((ip) => ANYWHERE.includes(ip));
-        if (open.length) problems.push({ message: `${list} allows ${open.join(', ')}`, attribute: list });
+        if (open.length) problems.push({ message: `${list} allows ${open.join(', ')}`, attribute: list, ids: { alibaba: [list.startsWith('kibana') ? 'elasticsearch-instance-enabled-kibana-public-check' : 'elasticsearch-public-and-any-ip-access-check'] } });
       }
       return problems;
     },
@@ -41,6 +44,6 @@ export const searchRules: ResourceRule[] = [
     clause: '8.1.4.8', alibaba: ['elasticsearch-instance-enabled-node-config-disk-encryption', 'elasticsearch-instance-enabled-data-node-encryption'], checkov: [],
     severity: 'high', resourceTypes: ES,
     remediation: 'Set data_node_configuration { disk_encryption = true }.',
-    check: (es) => (get(es, 'data_node_configuration.disk_encryption') === true || get(es, 'data_node_disk_encrypted') === true ? [] : [{ message: 'data node disks are not encrypted', attribute: 'data_node_configuration' }]),
+    check: (es) => (toBool(get(es, 'data_node_configuration.disk_encryption')) === true || toBool(get(es, 'data_node_disk_encrypted')) === true ? [] : [{ message: 'data node disks are not encrypted', attribute: 'data_node_configuration' }]),
   },
 ];

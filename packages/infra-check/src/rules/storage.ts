@@ -1,6 +1,8 @@
 // OSS buckets: no public access, encryption, versioning, logging, transport security, redundancy.
 // Settings may sit on the bucket (older inline blocks) or in the alicloud_oss_bucket_* resources.
 import type { Model, ResourceInstance } from '../model/types.js';
+import { toBool } from '../values/convert.js';
+import { PROVIDER_DEFAULTS } from '../values/provider-defaults.js';
 import { attachedTo, expectOneOf, get, isSet } from './attributes.js';
 import { asList, conditionKeys, statements, type Statement } from './policy-document.js';
 import type { Problem, ResourceRule } from './rule.js';
@@ -13,7 +15,8 @@ const companion = (model: Model, bucket: ResourceInstance, type: string) => atta
 /** Reads a setting from the companion resource, falling back to the bucket's inline block. */
 function setting(model: Model, bucket: ResourceInstance, type: string, attribute: string, inline: string) {
   const found = companion(model, bucket, type);
-  return found ? get(found, attribute) : get(bucket, inline);
+  if (found) return get(found, attribute);
+  return get(bucket, inline) ?? PROVIDER_DEFAULTS[bucket.type]?.[inline];
 }
 
 function policyStatements(model: Model, bucket: ResourceInstance): Statement[] | undefined {
@@ -32,10 +35,14 @@ export const storageRules: ResourceRule[] = [
     kind: 'resource', id: 'ONR-OSS-01', title: 'Bucket ACL is private',
     clause: '8.1.4.2', alibaba: ['oss-bucket-public-read-prohibited', 'oss-bucket-public-write-prohibited'], checkov: ['CKV_ALI_1'],
     severity: 'high', resourceTypes: BUCKET,
-    remediation: 'Add alicloud_oss_bucket_acl with acl = "private".',
+    remediation: 'Add alicloud_oss_bucket_acl with acl = "private" (an omitted ACL is private too).',
     check(bucket, model) {
       const acl = setting(model, bucket, 'alicloud_oss_bucket_acl', 'acl', 'acl');
-      return acl === 'private' ? [] : missing(`bucket ACL is ${JSON.stringify(acl ?? 'not set')}, expected "private"`);
+      if (acl === 'private') return [];
+      const publicIds = acl === 'public-read-write'
+        ? { checkov: ['CKV_ALI_1'], alibaba: ['oss-bucket-public-read-prohibited', 'oss-bucket-public-write-prohibited'] }
+        : acl === 'public-read' ? { checkov: ['CKV_ALI_1'], alibaba: ['oss-bucket-public-read-prohibited'] } : { checkov: [], alibaba: [] };
+      return [{ message: `bucket ACL is ${JSON.stringify(acl ?? null)}, expected "private"`, ids: publicIds }];
     },
   },
   {
@@ -43,24 +50,26 @@ export const storageRules: ResourceRule[] = [
     clause: '8.1.4.2', alibaba: [], checkov: [],
     severity: 'high', resourceTypes: BUCKET,
     remediation: 'Add alicloud_oss_bucket_public_access_block with block_public_access = true.',
-    check: (bucket, model) => (get(companion(model, bucket, 'alicloud_oss_bucket_public_access_block') ?? bucket, 'block_public_access') === true ? [] : missing('no alicloud_oss_bucket_public_access_block blocks public access, so a later ACL or policy change could expose objects')),
+    check: (bucket, model) => (toBool(get(companion(model, bucket, 'alicloud_oss_bucket_public_access_block') ?? bucket, 'block_public_access')) === true ? [] : missing('no alicloud_oss_bucket_public_access_block blocks public access, so a later ACL or policy change could expose objects')),
   },
   {
     kind: 'resource', id: 'ONR-OSS-03', title: 'Server-side encryption uses KMS with a customer key',
-    clause: '8.1.4.8', alibaba: ['oss-default-encryption-kms'], checkov: ['CKV_ALI_6', 'CKV_ALI_1374'],
+    clause: '8.1.4.8', alibaba: ['oss-default-encryption-kms'], checkov: ['CKV_ALI_6'],
     severity: 'high', resourceTypes: BUCKET,
+    differs: 'Also reads alicloud_oss_bucket_server_side_encryption; Checkov\'s CKV_ALI_6 reads only the inline server_side_encryption_rule and so fails a bucket encrypted through the separate resource.',
     remediation: 'Add alicloud_oss_bucket_server_side_encryption with sse_algorithm = "KMS" and kms_master_key_id.',
     check(bucket, model) {
       const read = (key: string) => setting(model, bucket, 'alicloud_oss_bucket_server_side_encryption', key, `server_side_encryption_rule.${key}`);
       const problems: Problem[] = [];
-      if (read('sse_algorithm') !== 'KMS') problems.push({ message: `sse_algorithm is ${JSON.stringify(read('sse_algorithm') ?? null)}, expected "KMS"` });
-      if (!isSet(read('kms_master_key_id'))) problems.push({ message: 'kms_master_key_id is not set, so the OSS-managed key is used' });
+      if (read('sse_algorithm') !== 'KMS') problems.push({ message: `sse_algorithm is ${JSON.stringify(read('sse_algorithm') ?? null)}, expected "KMS"`, ids: { alibaba: ['oss-default-encryption-kms'] } });
+      if (!isSet(read('kms_master_key_id'))) problems.push({ message: 'kms_master_key_id is not set, so the OSS-managed key is used', ids: { checkov: ['CKV_ALI_6'] } });
       return problems;
     },
   },
   {
     kind: 'resource', id: 'ONR-OSS-04', title: 'Versioning is enabled',
     clause: '8.1.4.9', alibaba: ['oss-bucket-versioning-enabled'], checkov: ['CKV_ALI_10'],
+    differs: 'Also reads alicloud_oss_bucket_versioning, which Checkov ignores.',
     severity: 'medium', resourceTypes: BUCKET,
     remediation: 'Add alicloud_oss_bucket_versioning with status = "Enabled".',
     check: (bucket, model) => (setting(model, bucket, 'alicloud_oss_bucket_versioning', 'status', 'versioning.status') === 'Enabled' ? [] : missing('versioning is not enabled, so overwritten or deleted objects are lost')),
@@ -68,6 +77,7 @@ export const storageRules: ResourceRule[] = [
   {
     kind: 'resource', id: 'ONR-OSS-05', title: 'Access logging is enabled',
     clause: '8.1.4.3', alibaba: [], checkov: ['CKV_ALI_12'],
+    differs: 'Also reads alicloud_oss_bucket_logging, which Checkov ignores.',
     severity: 'medium', resourceTypes: BUCKET,
     remediation: 'Add alicloud_oss_bucket_logging with a target_bucket (and target_prefix).',
     check: (bucket, model) => (isSet(setting(model, bucket, 'alicloud_oss_bucket_logging', 'target_bucket', 'logging.target_bucket')) ? [] : missing('access to the bucket is not logged')),
@@ -90,7 +100,7 @@ export const storageRules: ResourceRule[] = [
     remediation: 'Add alicloud_oss_bucket_https_config with enable = true and tls_versions = ["TLSv1.2", "TLSv1.3"].',
     check(bucket, model) {
       const https = companion(model, bucket, 'alicloud_oss_bucket_https_config');
-      if (!https || get(https, 'enable') !== true) return missing('no alicloud_oss_bucket_https_config limits TLS versions');
+      if (!https || toBool(get(https, 'enable')) !== true) return missing('no alicloud_oss_bucket_https_config limits TLS versions');
       const versions = get(https, 'tls_versions');
       const weak = Array.isArray(versions) ? versions.filter((v) => v !== 'TLSv1.2' && v !== 'TLSv1.3') : ['(not set)'];
       return weak.length ? missing(`tls_versions allows ${weak.map(String).join(', ')}`) : [];
@@ -106,6 +116,7 @@ export const storageRules: ResourceRule[] = [
   {
     kind: 'resource', id: 'ONR-OSS-09', title: 'Bucket policy grants nothing to anonymous users',
     clause: '8.1.4.2', alibaba: ['oss-bucket-policy-no-any-anonymous', 'oss-bucket-anonymous-prohibited'], checkov: [],
+    differs: 'Config\'s oss-bucket-anonymous-prohibited looks only at buckets whose ACL is public; onramp refuses an anonymous grant on any bucket.',
     severity: 'high', resourceTypes: BUCKET,
     remediation: 'Replace Principal "*" in Allow statements with the RAM roles or users that need access.',
     check(bucket, model) {
@@ -138,9 +149,10 @@ export const storageRules: ResourceRule[] = [
   {
     kind: 'resource', id: 'ONR-OSS-12', title: 'Transfer acceleration is enabled',
     clause: '8.1.2.1', alibaba: [], checkov: ['CKV_ALI_11'],
+    differs: 'Also reads alicloud_oss_bucket_transfer_acceleration, which Checkov ignores.',
     severity: 'low', resourceTypes: BUCKET,
     remediation: 'Add alicloud_oss_bucket_transfer_acceleration with enabled = true.',
-    check: (bucket, model) => (setting(model, bucket, 'alicloud_oss_bucket_transfer_acceleration', 'enabled', 'transfer_acceleration.enabled') === true ? [] : missing('transfer acceleration is not enabled')),
+    check: (bucket, model) => (toBool(setting(model, bucket, 'alicloud_oss_bucket_transfer_acceleration', 'enabled', 'transfer_acceleration.enabled')) === true ? [] : missing('transfer acceleration is not enabled')),
   },
   {
     kind: 'resource', id: 'ONR-OSS-13', title: 'Hotlink protection refuses empty Referer',
@@ -151,7 +163,7 @@ export const storageRules: ResourceRule[] = [
       const referer = companion(model, bucket, 'alicloud_oss_bucket_referer');
       const allowEmpty = referer ? get(referer, 'allow_empty_referer') : get(bucket, 'referer_config.allow_empty');
       const list = referer ? get(referer, 'referer_list') : get(bucket, 'referer_config.referers');
-      return allowEmpty === false && isSet(list) ? [] : missing('no referer whitelist that refuses an empty Referer');
+      return toBool(allowEmpty) === false && isSet(list) ? [] : missing('no referer whitelist that refuses an empty Referer');
     },
   },
 ];
