@@ -78,4 +78,14 @@ t.test('a joiner through the IDaaS callback, through MNS and through POST /event
     t.same(outcomes, [...OUTCOMES].sort(), `${j.door}: welcome email, GitBook access, search profile — once each`);
   }
   t.equal(mns.messages('onramp-intake').length, 0, 'the MNS message was deleted after its append');
+
+  // A message that can never become an event is kept, and `onramp dlq list` shows it.
+  const poison = mns.enqueue('onramp-intake', 'this is not an event', { base64: true });
+  const dlq = await waitFor(async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'dlq', 'list'], { env });
+    return stdout.includes(poison.id) ? stdout : undefined;
+  }, 20_000, 'the poison message in dlq list');
+  t.match(dlq, /mns:onramp-intake\s+\S+\s+\S+\s+not_json/);
+  const { stdout: json } = await promisify(execFile)(process.execPath, [BIN, 'dlq', 'list', '--json'], { env });
+  t.match(json, 'this is not an event', '--json shows the raw body');
 });

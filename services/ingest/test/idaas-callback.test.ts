@@ -6,7 +6,7 @@ import t, { type Test } from 'tap';
 import { Registry } from 'prom-client';
 import { appendEvents, createAppendBatcher, idaasCallbackSource, LogUnavailable, readEvents, SCIM_ENTERPRISE_USER, silentLogger, type CloudEvent } from '@onramp/core';
 import { freshDatabase } from '@onramp/core/testing';
-import { idaasUser, startIdaasStandIn, type IdaasStandIn } from '@onramp/provider-servers';
+import { idaasUser, startIdaasStandIn } from '@onramp/provider-servers';
 import { buildIngestApp } from '@onramp/ingest';
 
 const tokens = { ingest: 'ingest-token-0123456789', admin: 'admin-token-0123456789' };
