@@ -73,60 +73,54 @@ resource "alicloud_event_bridge_rule" "idaas_lifecycle" {
     type   = var.event_types
   })
 
+  # One target, as var.intake chooses (targets, below).
   dynamic "targets" {
-    for_each = var.intake == "http" ? [1] : []
+    for_each = { (var.intake) = local.targets[var.intake] }
     content {
-      target_id           = "onramp-ingest"
-      type                = "acs.api.destination"
-      endpoint            = "acs:eventbridge:${var.region}:${local.account_id}:api-destination/${alicloud_event_bridge_api_destination.ingest[0].api_destination_name}"
+      target_id           = targets.value.id
+      type                = targets.value.type
+      endpoint            = targets.value.endpoint
       push_retry_strategy = "BACKOFF_RETRY"
 
       dead_letter_queue {
         arn = local.dead_letter_queue_arn
       }
 
-      param_list {
-        resource_key = "Name"
-        form         = "CONSTANT"
-        value        = alicloud_event_bridge_api_destination.ingest[0].api_destination_name
-      }
-
-      param_list {
-        resource_key = "Body"
-        form         = "ORIGINAL"
+      dynamic "param_list" {
+        for_each = targets.value.params
+        content {
+          resource_key = param_list.value.key
+          form         = param_list.value.form
+          value        = param_list.value.value
+        }
       }
     }
   }
+}
 
-  # The whole CloudEvent as the message body, base64-encoded (ali-mns decodes every body it receives).
-  dynamic "targets" {
-    for_each = var.intake == "mns" ? [1] : []
-    content {
-      target_id           = "onramp-intake-queue"
-      type                = "acs.mns.queue"
-      endpoint            = "acs:mns:${var.region}:${local.account_id}:queues/${alicloud_message_service_queue.intake[0].queue_name}"
-      push_retry_strategy = "BACKOFF_RETRY"
-
-      dead_letter_queue {
-        arn = local.dead_letter_queue_arn
-      }
-
-      param_list {
-        resource_key = "queue"
-        form         = "CONSTANT"
-        value        = alicloud_message_service_queue.intake[0].queue_name
-      }
-
-      param_list {
-        resource_key = "Body"
-        form         = "ORIGINAL"
-      }
-
-      param_list {
-        resource_key = "IsBase64Encode"
-        form         = "CONSTANT"
-        value        = "true"
-      }
+locals {
+  api_destination = one(alicloud_event_bridge_api_destination.ingest[*].api_destination_name)
+  intake_queue    = one(alicloud_message_service_queue.intake[*].queue_name)
+  targets = {
+    http = {
+      id       = "onramp-ingest"
+      type     = "acs.api.destination"
+      endpoint = "acs:eventbridge:${var.region}:${local.account_id}:api-destination/${local.api_destination}"
+      params = [
+        { key = "Name", form = "CONSTANT", value = local.api_destination },
+        { key = "Body", form = "ORIGINAL", value = null },
+      ]
+    }
+    # The whole CloudEvent as the message body, base64-encoded (ali-mns decodes every body it receives).
+    mns = {
+      id       = "onramp-intake-queue"
+      type     = "acs.mns.queue"
+      endpoint = "acs:mns:${var.region}:${local.account_id}:queues/${local.intake_queue}"
+      params = [
+        { key = "queue", form = "CONSTANT", value = local.intake_queue },
+        { key = "Body", form = "ORIGINAL", value = null },
+        { key = "IsBase64Encode", form = "CONSTANT", value = "true" },
+      ]
     }
   }
 }
