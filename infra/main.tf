@@ -53,6 +53,14 @@ module "workers" {
   admin_token_ciphertext         = var.admin_token_ciphertext
   resend_api_key_ciphertext      = var.resend_api_key_ciphertext
   gitbook_scim_token_ciphertext  = var.gitbook_scim_token_ciphertext
+
+  idaas_application_id             = var.idaas_application_id
+  idaas_jwks_url                   = var.idaas_jwks_url
+  idaas_encryption_key_ciphertext  = var.idaas_encryption_key_ciphertext
+  mns_endpoint                     = module.eventbridge.mns_endpoint
+  mns_intake_queue                 = module.eventbridge.intake_queue
+  mns_access_key_id_ciphertext     = var.mns_access_key_id_ciphertext
+  mns_access_key_secret_ciphertext = var.mns_access_key_secret_ciphertext
 }
 
 module "eventbridge" {
@@ -65,4 +73,5 @@ module "eventbridge" {
   security_group_id       = module.compliant_infra.security_group_ids["eventbridge"]
   ingest_domain           = var.ingest_domain
   ingest_token_ciphertext = var.ingest_token_ciphertext
+  intake                  = var.intake
 }

@@ -32,3 +32,23 @@ output "pai_eas_vpc_direct_connection" {
   description = "VPC, vSwitch and security group to give the PAI-EAS embedding service's VPC direct connection."
   value       = module.compliant_infra.pai_eas_vpc_direct_connection
 }
+
+output "idaas_callback_url" {
+  description = "Paste into the IDaaS console as the URL for Receiving Synchronization Requests (shortcut mode); null while idaas_application_id is empty."
+  value       = var.idaas_application_id == "" ? null : "https://${var.ingest_domain}/idaas/events"
+}
+
+output "idaas_callback_secrets" {
+  description = "Where the callback door's settings live on the ingest hosts."
+  value       = "IDAAS_CALLBACK_APP_ID, IDAAS_CALLBACK_JWKS_URL and IDAAS_CALLBACK_ENCRYPTION_KEY (decrypted from idaas_encryption_key_ciphertext with the hosts' RAM role) in /etc/onramp.env"
+}
+
+output "intake_queue" {
+  description = "MNS queue EventBridge delivers to when intake = mns; null for http."
+  value       = module.eventbridge.intake_queue
+}
+
+output "mns_endpoint" {
+  description = "MNS endpoint (MNS_ENDPOINT) for the intake and for onramp mns drain."
+  value       = module.eventbridge.mns_endpoint
+}

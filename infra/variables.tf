@@ -124,3 +124,47 @@ variable "privatelink_service_names" {
   description = "PrivateLink endpoint service name per cloud service the hosts call (keys oss, kms, sls, mns, eventbridge), as listed for the region in the PrivateLink console (Alibaba Cloud services that support interface endpoints)."
   type        = map(string)
 }
+
+variable "intake" {
+  description = "How EventBridge delivers IDaaS events to ingest: http (API destination) or mns (a queue ingest polls with ali-mns)."
+  type        = string
+  default     = "http"
+
+  validation {
+    condition     = contains(["http", "mns"], var.intake)
+    error_message = "intake must be \"http\" or \"mns\"."
+  }
+}
+
+variable "mns_access_key_id_ciphertext" {
+  description = "KMS ciphertext of the AccessKey id of a RAM user allowed mns:ReceiveMessage, DeleteMessage and ChangeMessageVisibility on the intake and dead-letter queues. ali-mns signs with an AccessKey only, not with the hosts' STS credentials. null: no MNS on the hosts."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "mns_access_key_secret_ciphertext" {
+  description = "KMS ciphertext of that AccessKey's secret."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "idaas_application_id" {
+  description = "IDaaS (EIAM) application id whose event callbacks ingest accepts at /idaas/events; empty: the callback door is off."
+  type        = string
+  default     = ""
+}
+
+variable "idaas_jwks_url" {
+  description = "The application's Public Key Endpoint, as the IDaaS console shows it (Provisioning → Synchronize IDaaS Users on Application)."
+  type        = string
+  default     = ""
+}
+
+variable "idaas_encryption_key_ciphertext" {
+  description = "KMS ciphertext of the callback encryption key (64 hex characters, the IDaaS console's Encryption Key); null: encryption off."
+  type        = string
+  default     = null
+  sensitive   = true
+}

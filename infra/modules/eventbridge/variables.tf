@@ -30,9 +30,20 @@ variable "ingest_domain" {
 }
 
 variable "ingest_token_ciphertext" {
-  description = "KMS ciphertext of INGEST_TOKEN; decrypted at plan time for the connection's Authorization header."
+  description = "KMS ciphertext of INGEST_TOKEN; decrypted at plan time for the connection's Authorization header (intake = http)."
   type        = string
   sensitive   = true
+}
+
+variable "intake" {
+  description = "How events reach ingest: http (API destination, POST /events) or mns (a queue ingest's MNS intake polls)."
+  type        = string
+  default     = "http"
+
+  validation {
+    condition     = contains(["http", "mns"], var.intake)
+    error_message = "intake must be \"http\" or \"mns\"."
+  }
 }
 
 variable "event_types" {

@@ -76,6 +76,13 @@ resource "alicloud_instance" "host" {
     admin_token     = var.admin_token_ciphertext
     resend_key      = coalesce(var.resend_api_key_ciphertext, "-")
     gitbook_token   = coalesce(var.gitbook_scim_token_ciphertext, "-")
+    idaas_app_id    = var.idaas_application_id
+    idaas_jwks_url  = var.idaas_jwks_url
+    idaas_key       = coalesce(var.idaas_encryption_key_ciphertext, "-")
+    mns_endpoint    = var.mns_endpoint
+    mns_queue       = coalesce(var.mns_intake_queue, "-")
+    mns_key_id      = coalesce(var.mns_access_key_id_ciphertext, "-")
+    mns_key_secret  = coalesce(var.mns_access_key_secret_ciphertext, "-")
   }))
 
   tags = merge(local.tags, { service = each.value.service })

@@ -185,3 +185,48 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "idaas_application_id" {
+  description = "IDaaS application whose event callbacks ingest accepts; empty: the callback door is off."
+  type        = string
+  default     = ""
+}
+
+variable "idaas_jwks_url" {
+  description = "The IDaaS application's Public Key Endpoint."
+  type        = string
+  default     = ""
+}
+
+variable "idaas_encryption_key_ciphertext" {
+  description = "KMS ciphertext of the IDaaS callback encryption key; null: encryption off."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "mns_endpoint" {
+  description = "MNS endpoint (https) for the intake."
+  type        = string
+  default     = ""
+}
+
+variable "mns_intake_queue" {
+  description = "MNS queue ingest polls (intake = mns); null: no MNS intake."
+  type        = string
+  default     = null
+}
+
+variable "mns_access_key_id_ciphertext" {
+  description = "KMS ciphertext of the AccessKey id of a RAM user allowed mns:ReceiveMessage, DeleteMessage and ChangeMessageVisibility on the intake and dead-letter queues. ali-mns signs with an AccessKey only, not with the hosts' STS credentials. null: no MNS on the hosts."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "mns_access_key_secret_ciphertext" {
+  description = "KMS ciphertext of the MNS AccessKey secret."
+  type        = string
+  default     = null
+  sensitive   = true
+}

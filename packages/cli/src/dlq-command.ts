@@ -1,14 +1,24 @@
 // `onramp dlq list|retry`: deliveries that failed for good.
-import { listDeadLetters, retryDeadLetters, type Consumer } from '@onramp/core';
+import { listDeadLetters, listIntakeDeadLetters, retryDeadLetters, type Consumer } from '@onramp/core';
 import type { CommandContext, Io } from './context.js';
 import { terminalSafe, terminalSafeJson } from './terminal-safe.js';
 
 export async function listDlq(ctx: CommandContext, io: Io, consumer: Consumer | undefined, json: boolean): Promise<void> {
   const letters = await listDeadLetters(ctx.db, consumer);
-  if (json) return letters.forEach((l) => io.out(terminalSafeJson(l)));
-  if (letters.length === 0) return io.out('no dead letters');
+  // Messages an intake could not turn into events have no consumer; they are listed unless one is asked for.
+  const intake = consumer === undefined ? await listIntakeDeadLetters(ctx.db) : [];
+  if (json) {
+    letters.forEach((l) => io.out(terminalSafeJson(l)));
+    intake.forEach((l) => io.out(terminalSafeJson(l)));
+    return;
+  }
+  if (letters.length === 0 && intake.length === 0) return io.out('no dead letters');
   for (const l of letters) {
     io.out(terminalSafe([l.consumer.padEnd(13), String(l.seq).padStart(8), l.type.padEnd(24), `${l.attempts} attempt(s)`, l.code, l.error].join('  ')));
+  }
+  for (const l of intake) {
+    // The raw body may hold a person's data: the list names the message; --json shows the body.
+    io.out(terminalSafe([l.intake.padEnd(13), l.messageId, l.receivedAt.toISOString(), l.code, l.error].join('  ')));
   }
 }
 

@@ -8,6 +8,7 @@ import { openContext, processIo, type Io } from './context.js';
 import { deployConsumers } from './deploy-consumers.js';
 import { docsAdd } from './docs-command.js';
 import { listDlq, retryDlq } from './dlq-command.js';
+import { drainMns } from './mns-command.js';
 import { listEvents, tailEvents } from './events-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { reindexCommand } from './reindex-command.js';
@@ -25,8 +26,10 @@ export const USAGE = `usage: onramp <command>
   consumers [--json]                        each consumer's start, lag, in-flight and dead letters
   consumers --names | --deploy              the consumer list: names, or deploy/consumers.json's content
   consumers backfill --consumer C --from-seq N [--dry-run]   hand a consumer events from before its start
-  dlq list [--consumer C] [--json]
+  dlq list [--consumer C] [--json]          (also the MNS messages that could not become events)
   dlq retry --consumer C [--seq N]
+  mns drain <queue>                         take every message now in an MNS queue (EventBridge's dead
+                                            letters) into the log, as mns-intake would
   docs add <folder> --acl group1,group2     publish each .md/.txt/.html file as a Document.Published event
   reindex                                   rebuild the search index from the log and swap it in
   infra check [dir] [--format table|json|sarif]   check Terraform against the MLPS 2.0 level-3 rules
@@ -141,6 +144,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         const ctx = await openContext();
         const work = sub === 'list' ? listDlq(ctx, io, target, v.json === true) : retryDlq(ctx, io, target!, integer(v.seq, '--seq'));
         return work.finally(() => ctx.db.destroy());
+      }
+      if (command === 'mns' && sub === 'drain') {
+        if (target === undefined) throw new UsageError('mns drain takes the name of the queue');
+        const ctx = await openContext();
+        return drainMns(ctx, io, target).finally(() => ctx.db.destroy());
       }
       if (command === 'docs' && sub === 'add') {
         const acl = (v.acl ?? '').split(',').map((g) => g.trim()).filter(Boolean);

@@ -1,6 +1,6 @@
 // `onramp start [--only a,b]`: the services in one process, each closed in turn on SIGTERM.
 import { closeAll, closeOnSignal, openDeliveryQueues, resolveTokens, startDispatcher, type Closer } from '@onramp/core';
-import { startIngest } from '@onramp/ingest';
+import { startIngest, startMnsIntakeComponent } from '@onramp/ingest';
 import { AUTH_DISABLED_WARNING, startSearchApi } from '@onramp/search-api';
 import { CONSUMER_MODULES, registerModules } from './consumer-modules.js';
 import type { CommandContext, Io } from './context.js';
@@ -45,6 +45,12 @@ export const COMPONENTS: Record<string, Component> = {
       },
     ]),
   ),
+  // Polls MNS_QUEUE (EventBridge's MNS target) into the log; several may poll one queue.
+  'mns-intake': async (ctx, io) => {
+    const intake = await startMnsIntakeComponent(ctx.config, { db: ctx.db, logger: ctx.logger, onAppended: () => ctx.appended.emit('appended') });
+    io.out(`mns-intake polling ${intake.url}`);
+    return () => intake.close();
+  },
   'search-api': async (ctx, io) => {
     const { search, release } = await acquireSearch(ctx);
     const api = await startSearchApi(ctx.config, { logger: ctx.logger, search }).catch(async (error: unknown) => {
@@ -60,8 +66,13 @@ export const COMPONENTS: Record<string, Component> = {
   },
 };
 
-export function chooseComponents(only: string | undefined): string[] {
-  if (only === undefined) return Object.keys(COMPONENTS);
+/** Components `start` runs without --only only when configured: MNS intake needs a queue. */
+function configured(name: string, ctx: CommandContext | undefined): boolean {
+  return name !== 'mns-intake' || ctx?.config.mns.queue !== undefined;
+}
+
+export function chooseComponents(only: string | undefined, ctx?: CommandContext): string[] {
+  if (only === undefined) return Object.keys(COMPONENTS).filter((name) => configured(name, ctx));
   const chosen = only.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = chosen.filter((name) => COMPONENTS[name] === undefined);
   if (unknown.length > 0 || chosen.length === 0) {
@@ -71,7 +82,7 @@ export function chooseComponents(only: string | undefined): string[] {
 }
 
 export async function startCommand(ctx: CommandContext, io: Io, only: string | undefined): Promise<void> {
-  const names = chooseComponents(only);
+  const names = chooseComponents(only, ctx);
   const closers: Closer[] = [() => ctx.db.destroy()];
   const close = closeAll(closers, ctx.logger);
   closeOnSignal(close, ctx.logger);

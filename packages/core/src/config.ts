@@ -63,6 +63,26 @@ export interface Config {
     embeddingTimeoutMs: number;
     paiEasModel: string | undefined;
   };
+  /** The IDaaS event callback door (POST /idaas/events); off unless IDAAS_CALLBACK_APP_ID is set. */
+  idaasCallback: {
+    applicationId: string | undefined;
+    /** IDaaS's "Public Key Endpoint" (a JWKS), fetched and cached; refreshed when a key id is unknown. */
+    jwksUrl: string | undefined;
+    /** The public keys as a JWKS document, instead of the endpoint. */
+    jwks: string | undefined;
+    /** 64 hex characters (AES-256); when set, every event must arrive encrypted. */
+    encryptionKey: string | undefined;
+    clockSkewSeconds: number;
+  };
+  /** MNS intake (`onramp start --only mns-intake`, `onramp mns drain`). */
+  mns: {
+    endpoint: string | undefined;
+    accessKeyId: string | undefined;
+    accessKeySecret: string | undefined;
+    queue: string | undefined;
+    waitSeconds: number;
+    visibilitySeconds: number;
+  };
 }
 
 /** Every variable onramp reads, for docs and for checking deployment files against the code. */
@@ -77,6 +97,9 @@ export const CONFIG_VARIABLES = [
   'OPENSEARCH_USERNAME', 'OPENSEARCH_PASSWORD', 'OPENSEARCH_REPLICAS', 'OPENSEARCH_KNN_ENGINE', 'OPENSEARCH_KNN_SPACE_TYPE',
   'OPENSEARCH_KNN_M', 'OPENSEARCH_KNN_EF_CONSTRUCTION', 'OPENSEARCH_KNN_EF_SEARCH',
   'EMBEDDING_DIMENSION', 'EMBEDDING_BATCH_SIZE', 'EMBEDDING_TIMEOUT_MS', 'PAI_EAS_MODEL',
+  'IDAAS_CALLBACK_APP_ID', 'IDAAS_CALLBACK_JWKS_URL', 'IDAAS_CALLBACK_JWKS', 'IDAAS_CALLBACK_ENCRYPTION_KEY',
+  'IDAAS_CALLBACK_CLOCK_SKEW_SECONDS',
+  'MNS_ENDPOINT', 'MNS_ACCESS_KEY_ID', 'MNS_ACCESS_KEY_SECRET', 'MNS_QUEUE', 'MNS_WAIT_SECONDS', 'MNS_VISIBILITY_SECONDS',
 ] as const;
 
 class Reader {
@@ -167,6 +190,43 @@ function docsRoots(read: Reader, home: string): DocsRoots {
     else paths.push(resolve(entry));
   }
   return { paths, buckets };
+}
+
+/** The IDaaS callback door: an application id, and its keys from an endpoint or inline. */
+function idaasCallback(read: Reader, production: boolean): Config['idaasCallback'] {
+  const applicationId = read.string('IDAAS_CALLBACK_APP_ID');
+  // IDaaS shows an https endpoint; plain http only for a local stand-in.
+  const jwksUrl = read.url('IDAAS_CALLBACK_JWKS_URL', production ? ['https:'] : ['http:', 'https:']);
+  const jwks = read.string('IDAAS_CALLBACK_JWKS');
+  if (jwks !== undefined) {
+    try {
+      const parsed = JSON.parse(jwks) as { keys?: unknown };
+      if (!Array.isArray(parsed.keys)) throw new Error('no keys');
+    } catch {
+      read.problems.push('IDAAS_CALLBACK_JWKS must be a JWKS document: {"keys": [...]}');
+    }
+  }
+  const encryptionKey = read.string('IDAAS_CALLBACK_ENCRYPTION_KEY');
+  if (encryptionKey !== undefined && !/^[0-9a-fA-F]{64}$/.test(encryptionKey)) {
+    read.problems.push('IDAAS_CALLBACK_ENCRYPTION_KEY must be 64 hexadecimal characters (the AES-256 key IDaaS shows)');
+  }
+  if (applicationId !== undefined && jwksUrl === undefined && jwks === undefined) {
+    read.problems.push('IDAAS_CALLBACK_JWKS_URL or IDAAS_CALLBACK_JWKS is required when IDAAS_CALLBACK_APP_ID is set');
+  }
+  return { applicationId, jwksUrl, jwks, encryptionKey, clockSkewSeconds: read.integer('IDAAS_CALLBACK_CLOCK_SKEW_SECONDS', 60, 0, 600) };
+}
+
+function mns(read: Reader): Config['mns'] {
+  return {
+    // HTTPS only: the MNS endpoint carries the signed requests and the events' personal data.
+    endpoint: read.url('MNS_ENDPOINT', ['https:']),
+    accessKeyId: read.string('MNS_ACCESS_KEY_ID'),
+    accessKeySecret: read.string('MNS_ACCESS_KEY_SECRET'),
+    queue: read.string('MNS_QUEUE'),
+    // MNS long polling: at most 30 s (ReceiveMessage's waitseconds).
+    waitSeconds: read.integer('MNS_WAIT_SECONDS', 20, 1, 30),
+    visibilitySeconds: read.integer('MNS_VISIBILITY_SECONDS', 60, 1, 43_200),
+  };
 }
 
 function redactUrl(raw: string): string {
@@ -271,6 +331,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     gitbook,
     search,
+    idaasCallback: idaasCallback(read, production),
+    mns: mns(read),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

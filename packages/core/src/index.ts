@@ -30,3 +30,5 @@ export * from './lifecycle.js';
 export * from './service-process.js';
 export * from './scim/index.js';
 export * from './log/append-failure.js';
+export * from './log/callback-tokens.js';
+export * from './log/intake-dead-letters.js';

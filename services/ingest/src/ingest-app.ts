@@ -23,6 +23,8 @@ import {
 } from '@onramp/core';
 import { BATCH, STRUCTURED, checkEventMediaType, eventsInRequest } from './cloud-event-http.js';
 import { registerDocumentsRoute } from './documents-route.js';
+import { registerIdaasCallbackRoute } from './idaas/idaas-callback-route.js';
+import type { CallbackKeys } from './idaas/idaas-token.js';
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
@@ -42,6 +44,8 @@ export interface IngestDeps {
   docsRoots: DocsRoots;
   /** When set, /metrics requires it as bearer token (the admin token in production). */
   metricsToken?: string | undefined;
+  /** The IDaaS event callback door (POST /idaas/events), when configured. */
+  idaasCallback?: CallbackKeys | undefined;
 }
 
 const REJECT_REASONS: Record<number, string> = {
@@ -168,5 +172,15 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
     logger: deps.logger,
     ...(deps.onAppended === undefined ? {} : { onAppended: deps.onAppended }),
   });
+  if (deps.idaasCallback !== undefined) {
+    registerIdaasCallbackRoute(app, {
+      db: deps.db,
+      keys: deps.idaasCallback,
+      maxBodyBytes: deps.maxBodyBytes,
+      append: deps.append,
+      logger: deps.logger,
+      ...(deps.onAppended === undefined ? {} : { onAppended: deps.onAppended }),
+    });
+  }
   return app;
 }

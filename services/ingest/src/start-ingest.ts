@@ -15,6 +15,13 @@ import {
   type Tokens,
 } from '@onramp/core';
 import { buildIngestApp } from './ingest-app.js';
+import type { CallbackKeys } from './idaas/idaas-token.js';
+
+/** The IDaaS callback door's settings, or undefined when IDAAS_CALLBACK_APP_ID is not set. */
+export function callbackKeys(config: Config): CallbackKeys | undefined {
+  const { applicationId, jwksUrl, jwks, encryptionKey, clockSkewSeconds } = config.idaasCallback;
+  return applicationId === undefined ? undefined : { applicationId, jwksUrl, jwks, encryptionKey, clockSkewSeconds };
+}
 
 export interface RunningIngest {
   url: string;
@@ -45,6 +52,7 @@ export async function startIngest(
     door: cloudEventsDoor(config.ingest.allowedSources),
     docsRoots: config.docsRoots,
     metricsToken: metricsToken(config, deps.tokens.admin),
+    idaasCallback: callbackKeys(config),
   });
   const url = await app.listen({ port: config.ingest.port, host: config.ingest.host });
   logger.info({ url }, 'ingest listening');

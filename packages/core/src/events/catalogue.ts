@@ -4,7 +4,7 @@
 import { Type, type Static, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { StoredEvent } from './cloud-event.js';
 import { LIFECYCLE, OUTCOME } from './event-types.js';
-import { DocumentPublished, ScimUser, ScimUserReference } from './schemas.js';
+import { DocumentPublished, ScimGroup, ScimGroupReference, ScimUser, ScimUserReference } from './schemas.js';
 
 export interface EventDefinition {
   /** Bumped when the data's shape changes; readers of older events look at it. */
@@ -26,6 +26,9 @@ export const CATALOGUE = {
   [LIFECYCLE.userDeactivated]: { version: 1, data: Type.Intersect([ScimUserReference, Type.Object({ active: Type.Literal(false) })]) },
   [LIFECYCLE.userDeleted]: { version: 1, data: ScimUserReference },
   [LIFECYCLE.documentPublished]: { version: 1, data: DocumentPublished },
+  [LIFECYCLE.groupCreated]: { version: 1, data: ScimGroup },
+  [LIFECYCLE.groupUpdated]: { version: 1, data: ScimGroup },
+  [LIFECYCLE.groupDeleted]: { version: 1, data: ScimGroupReference },
   [OUTCOME.welcomeSent]: {
     version: 1,
     data: outcome({

@@ -2,7 +2,7 @@
 // allow-list. onramp's own events (`onramp.*` types, `onramp/*` sources) never come through a door,
 // whatever a policy says: only onramp's components append them, directly.
 import { OnrampError } from '../errors.js';
-import { IDAAS_SOURCE, LIFECYCLE } from './event-types.js';
+import { IDAAS_SOURCE, idaasCallbackSource, LIFECYCLE } from './event-types.js';
 
 export interface DoorPolicy {
   /** The door's name, for messages. */
@@ -22,6 +22,25 @@ export function cloudEventsDoor(sources: readonly string[] = [IDAAS_SOURCE]): Do
 }
 
 export const CLOUDEVENTS_DOOR: DoorPolicy = cloudEventsDoor();
+
+/** Groups, where a door reports them (the IDaaS callback reports organizational units and groups). */
+export const GROUP_LIFECYCLE_TYPES: readonly string[] = [LIFECYCLE.groupCreated, LIFECYCLE.groupUpdated, LIFECYCLE.groupDeleted];
+
+/** The IDaaS event callback of one application: its own source, users and groups. */
+export function idaasCallbackDoor(applicationId: string): DoorPolicy {
+  return {
+    door: 'POST /idaas/events',
+    allowed: [{ sources: [idaasCallbackSource(applicationId)], types: [...USER_LIFECYCLE_TYPES, ...GROUP_LIFECYCLE_TYPES] }],
+  };
+}
+
+/**
+ * MNS intake: EventBridge's MNS target delivers the same CloudEvents as its HTTP target, so the same
+ * sources and types (INGEST_ALLOWED_SOURCES), and an event that arrives both ways is one event.
+ */
+export function mnsIntakeDoor(sources: readonly string[] = [IDAAS_SOURCE]): DoorPolicy {
+  return { door: 'MNS intake', allowed: [{ sources, types: USER_LIFECYCLE_TYPES }] };
+}
 
 export class ForbiddenEvent extends OnrampError {
   constructor(

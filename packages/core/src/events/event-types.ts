@@ -6,6 +6,9 @@ export const LIFECYCLE = {
   userDeactivated: 'SCIM.UserDeactivated',
   userDeleted: 'SCIM.UserDeleted',
   documentPublished: 'Document.Published',
+  groupCreated: 'SCIM.GroupCreated',
+  groupUpdated: 'SCIM.GroupUpdated',
+  groupDeleted: 'SCIM.GroupDeleted',
 } as const;
 
 export const OUTCOME = {
@@ -31,4 +34,9 @@ export const IDAAS_SOURCE = 'com.aliyun.idaas';
 /** The source onramp's own events carry: `onramp/<component>`. */
 export function onrampSource(component: string): string {
   return `onramp/${component}`;
+}
+
+/** The source of events that came through the IDaaS event callback door of one IDaaS application. */
+export function idaasCallbackSource(applicationId: string): string {
+  return `idaas-callback/${applicationId}`;
 }

@@ -3,6 +3,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 
 export const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const SCIM_ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const SCIM_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 const ExtensionValue = Type.Union([Type.String({ maxLength: 2048 }), Type.Number(), Type.Boolean()]);
 
@@ -97,4 +98,35 @@ export const DocumentPublished = Type.Object(
     department: Type.Optional(Type.String({ maxLength: 256 })),
   },
   { additionalProperties: true, anyOf: [{ required: ['text'] }, { required: ['location'] }] },
+);
+
+const GroupMember = Type.Object(
+  {
+    value: Type.String({ minLength: 1, maxLength: 255 }),
+    display: Type.Optional(Type.String({ maxLength: 512 })),
+    type: Type.Optional(Type.String({ maxLength: 32 })),
+  },
+  { additionalProperties: true },
+);
+
+/**
+ * A SCIM 2.0 Group (RFC 7643 §4.2). `members`, when present, lists members the door reported; a door that
+ * reports a membership change rather than the whole list says so in `membersAdded` / `membersRemoved`.
+ */
+export const ScimGroup = Type.Object(
+  {
+    schemas: Type.Array(Type.String(), { minItems: 1, contains: Type.Literal(SCIM_GROUP) }),
+    id: Type.String({ minLength: 1, maxLength: 255 }),
+    externalId: Type.Optional(Type.String({ maxLength: 255 })),
+    displayName: Type.Optional(Type.String({ maxLength: 512 })),
+    members: Type.Optional(Type.Array(GroupMember, { maxItems: 10_000 })),
+    membersAdded: Type.Optional(Type.Array(GroupMember, { maxItems: 10_000 })),
+    membersRemoved: Type.Optional(Type.Array(GroupMember, { maxItems: 10_000 })),
+  },
+  { additionalProperties: true },
+);
+
+export const ScimGroupReference = Type.Object(
+  { schemas: Type.Optional(Type.Array(Type.String())), id: Type.String({ minLength: 1, maxLength: 255 }) },
+  { additionalProperties: true },
 );

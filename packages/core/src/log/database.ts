@@ -51,6 +51,16 @@ export interface Database {
     failed_at: Generated<Date>;
     resolved_at: Date | null;
   };
+  callback_tokens: { token_key: Buffer; expires_at: Date };
+  intake_dead_letters: {
+    id: Generated<number>;
+    intake: string;
+    message_id: string;
+    body: string;
+    code: string;
+    error: string;
+    received_at: Generated<Date>;
+  };
 }
 
 export type Db = Kysely<Database>;

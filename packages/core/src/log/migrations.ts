@@ -154,4 +154,33 @@ export const migrations: Record<string, Migration> = {
       await sql`ALTER TABLE events DROP COLUMN schema_version`.execute(db);
     },
   },
+  '0006_door_state': {
+    // State the identity doors share across ingest processes. callback_tokens: each IDaaS callback token
+    // (by its audience and jti) once, until it expires, so a replayed token is refused whichever process
+    // gets it. intake_dead_letters: messages an intake (MNS) could not turn into events, kept with their
+    // raw body; unique per message, so a redelivery after a crash is not kept twice.
+    async up(db: AnyDb) {
+      await sql`
+        CREATE TABLE callback_tokens (
+          token_key BINARY(32) NOT NULL PRIMARY KEY,
+          expires_at DATETIME(3) NOT NULL,
+          KEY callback_tokens_expiry (expires_at)
+        ) ENGINE=InnoDB`.execute(db);
+      await sql`
+        CREATE TABLE intake_dead_letters (
+          id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+          intake VARCHAR(300) NOT NULL,
+          message_id VARCHAR(255) NOT NULL,
+          body MEDIUMTEXT NOT NULL,
+          code VARCHAR(64) NOT NULL,
+          error VARCHAR(1024) NOT NULL,
+          received_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+          UNIQUE KEY intake_dead_letters_message (intake, message_id)
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`.execute(db);
+    },
+    async down(db: AnyDb) {
+      await sql`DROP TABLE IF EXISTS intake_dead_letters`.execute(db);
+      await sql`DROP TABLE IF EXISTS callback_tokens`.execute(db);
+    },
+  },
 };
