@@ -8,6 +8,7 @@ import { openContext, processIo, type Io } from './context.js';
 import { deployConsumers } from './deploy-consumers.js';
 import { docsAdd } from './docs-command.js';
 import { listDlq, retryDlq } from './dlq-command.js';
+import { decideHeld, listHeld } from './lifecycle-command.js';
 import { listEvents, tailEvents } from './events-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { reindexCommand } from './reindex-command.js';
@@ -27,6 +28,8 @@ export const USAGE = `usage: onramp <command>
   consumers backfill --consumer C --from-seq N [--dry-run]   hand a consumer events from before its start
   dlq list [--consumer C] [--json]
   dlq retry --consumer C [--seq N]
+  lifecycle held [--json]                   deprovisionings held at the deletion threshold (DEPROVISION_THRESHOLD)
+  lifecycle approve|reject --all | --seq N  release the held deprovisionings, or record them as rejected and skip them
   docs add <folder> --acl group1,group2     publish each .md/.txt/.html file as a Document.Published event
   reindex                                   rebuild the search index from the log and swap it in
   infra check [dir] [--format table|json|sarif]   check Terraform against the MLPS 2.0 level-3 rules
@@ -68,6 +71,7 @@ const OPTIONS = {
   seq: { type: 'string' },
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
+  all: { type: 'boolean' },
   acl: { type: 'string' },
   'model-id': { type: 'string' },
   'training-index': { type: 'string' },
@@ -140,6 +144,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         const target = consumer(v.consumer, sub === 'retry');
         const ctx = await openContext();
         const work = sub === 'list' ? listDlq(ctx, io, target, v.json === true) : retryDlq(ctx, io, target!, integer(v.seq, '--seq'));
+        return work.finally(() => ctx.db.destroy());
+      }
+      if (command === 'lifecycle' && (sub === 'held' || sub === 'approve' || sub === 'reject')) {
+        const seq = integer(v.seq, '--seq');
+        if (sub !== 'held' && (v.all === true) === (seq !== undefined)) throw new UsageError(`lifecycle ${sub} takes either --all or --seq N`);
+        const ctx = await openContext();
+        const selection = seq === undefined ? { all: true as const } : { seq };
+        const work = sub === 'held' ? listHeld(ctx, io, v.json === true) : decideHeld(ctx, io, sub === 'approve' ? 'approved' : 'rejected', selection);
         return work.finally(() => ctx.db.destroy());
       }
       if (command === 'docs' && sub === 'add') {

@@ -30,3 +30,5 @@ export * from './lifecycle.js';
 export * from './service-process.js';
 export * from './scim/index.js';
 export * from './log/append-failure.js';
+export * from './log/person-state.js';
+export * from './queue/held-deprovisionings.js';
