@@ -40,6 +40,8 @@ export interface ScimQuirks {
   createdWithoutIdFor?: RegExp;
   /** Users whose userName this matches are listed without their `id` (in filter answers too). */
   listedWithoutIdFor?: RegExp;
+  /** A PATCH that adds group members is answered 204 and not done. */
+  memberAddsIgnored?: boolean;
 }
 
 export interface ScimServerOptions {
@@ -182,6 +184,7 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
           const failed = precondition();
           if (failed !== undefined) return failed;
           const additions = endpoint === 'Groups' && method === 'PATCH' ? memberAdditions(body) : undefined;
+          if (additions !== undefined && quirks.memberAddsIgnored === true) return { status: 204, body: undefined };
           if (additions !== undefined) {
             addGroupMembers(store, id, additions);
             return single(200, await new Resource(id, query).read(ctx));
