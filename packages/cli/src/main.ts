@@ -9,6 +9,7 @@ import { deployConsumers } from './deploy-consumers.js';
 import { docsAdd } from './docs-command.js';
 import { listDlq, retryDlq } from './dlq-command.js';
 import { drainMns } from './mns-command.js';
+import { decideHeld, listHeld } from './lifecycle-command.js';
 import { listEvents, tailEvents } from './events-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { reindexCommand } from './reindex-command.js';
@@ -30,6 +31,8 @@ export const USAGE = `usage: onramp <command>
   dlq retry --consumer C [--seq N]
   mns drain <queue>                         take every message now in an MNS queue (EventBridge's dead
                                             letters) into the log, as mns-intake would
+  lifecycle held [--json]                   deprovisionings held at the deletion threshold (DEPROVISION_THRESHOLD)
+  lifecycle approve|reject --all | --seq N  release the held deprovisionings, or record them as rejected and skip them
   docs add <folder> --acl group1,group2     publish each .md/.txt/.html file as a Document.Published event
   reindex                                   rebuild the search index from the log and swap it in
   infra check [dir] [--format table|json|sarif]   check Terraform against the MLPS 2.0 level-3 rules
@@ -71,6 +74,7 @@ const OPTIONS = {
   seq: { type: 'string' },
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
+  all: { type: 'boolean' },
   acl: { type: 'string' },
   'model-id': { type: 'string' },
   'training-index': { type: 'string' },
@@ -149,6 +153,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         if (target === undefined) throw new UsageError('mns drain takes the name of the queue');
         const ctx = await openContext();
         return drainMns(ctx, io, target).finally(() => ctx.db.destroy());
+      }
+      if (command === 'lifecycle' && (sub === 'held' || sub === 'approve' || sub === 'reject')) {
+        const seq = integer(v.seq, '--seq');
+        if (sub !== 'held' && (v.all === true) === (seq !== undefined)) throw new UsageError(`lifecycle ${sub} takes either --all or --seq N`);
+        const ctx = await openContext();
+        const selection = seq === undefined ? { all: true as const } : { seq };
+        const work = sub === 'held' ? listHeld(ctx, io, v.json === true) : decideHeld(ctx, io, sub === 'approve' ? 'approved' : 'rejected', selection);
+        return work.finally(() => ctx.db.destroy());
       }
       if (command === 'docs' && sub === 'add') {
         const acl = (v.acl ?? '').split(',').map((g) => g.trim()).filter(Boolean);

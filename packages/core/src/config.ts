@@ -34,7 +34,15 @@ export interface Config {
     ratePerSecond: number;
   };
   /** `sync` through GitBook's SCIM API, or `dry-run`: calls recorded, not made (GITBOOK_MODE). */
-  gitbook: { mode: 'sync' | 'dry-run'; scimUrl: string | undefined; scimToken: string | undefined };
+  gitbook: {
+    mode: 'sync' | 'dry-run';
+    scimUrl: string | undefined;
+    scimToken: string | undefined;
+    /** What a leaver's GitBook account becomes (GITBOOK_ON_LEAVE); deactivate keeps it for a rehire. */
+    onLeave: 'deactivate' | 'delete';
+  };
+  /** The deletion threshold: more leavers than this within the window hold their deprovisioning. */
+  lifecycle: { deprovisionThreshold: DeprovisionThreshold; deprovisionWindowMs: number };
   search: {
     port: number;
     host: string;
@@ -85,6 +93,9 @@ export interface Config {
   };
 }
 
+/** A number of leavers, or a percentage of the people the log knows (DEPROVISION_THRESHOLD=20 or 5%). */
+export type DeprovisionThreshold = { count: number } | { percent: number };
+
 /** Every variable onramp reads, for docs and for checking deployment files against the code. */
 export const CONFIG_VARIABLES = [
   'NODE_ENV', 'LOG_LEVEL', 'DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'ONRAMP_HOME',
@@ -100,6 +111,7 @@ export const CONFIG_VARIABLES = [
   'IDAAS_CALLBACK_APP_ID', 'IDAAS_CALLBACK_JWKS_URL', 'IDAAS_CALLBACK_JWKS', 'IDAAS_CALLBACK_ENCRYPTION_KEY',
   'IDAAS_CALLBACK_CLOCK_SKEW_SECONDS',
   'MNS_ENDPOINT', 'MNS_ACCESS_KEY_ID', 'MNS_ACCESS_KEY_SECRET', 'MNS_QUEUE', 'MNS_WAIT_SECONDS', 'MNS_VISIBILITY_SECONDS',
+  'GITBOOK_ON_LEAVE', 'DEPROVISION_THRESHOLD', 'DEPROVISION_WINDOW',
 ] as const;
 
 class Reader {
@@ -155,6 +167,30 @@ class Reader {
     }
     if (value.length < 16) this.problems.push(`${name} must be at least 16 characters`);
     return value;
+  }
+
+  threshold(name: string, fallback: DeprovisionThreshold): DeprovisionThreshold {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(raw);
+    if (percent !== null && Number(percent[1]) > 0 && Number(percent[1]) <= 100) return { percent: Number(percent[1]) };
+    if (percent === null && /^\d+$/.test(raw) && Number(raw) <= 1_000_000) return { count: Number(raw) };
+    this.problems.push(`${name} must be a number of leavers (0 to 1000000) or a percentage above 0 up to 100 (e.g. 5%), got "${raw}"`);
+    return fallback;
+  }
+
+  /** A duration such as 1h, 30m, 90s or 500ms (a bare number is seconds). */
+  duration(name: string, fallbackMs: number, minMs: number, maxMs: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallbackMs;
+    const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(raw);
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match?.[2] ?? 's'] ?? 1000;
+    const ms = match === null ? Number.NaN : Math.round(Number(match[1]) * unit);
+    if (Number.isNaN(ms) || ms < minMs || ms > maxMs) {
+      this.problems.push(`${name} must be a duration from ${minMs / 1000} s to ${maxMs / 86_400_000} d (e.g. 1h, 30m, 90s), got "${raw}"`);
+      return fallbackMs;
+    }
+    return ms;
   }
 
   list(name: string, fallback: string[]): string[] {
@@ -289,6 +325,11 @@ export function loadConfig(env: Env = process.env): Config {
     mode: read.oneOf('GITBOOK_MODE', ['sync', 'dry-run'] as const, scimUrl === undefined ? 'dry-run' : 'sync'),
     scimUrl,
     scimToken: read.string('GITBOOK_SCIM_TOKEN'),
+    onLeave: read.oneOf('GITBOOK_ON_LEAVE', ['deactivate', 'delete'] as const, 'deactivate'),
+  };
+  const lifecycle = {
+    deprovisionThreshold: read.threshold('DEPROVISION_THRESHOLD', { count: 20 }),
+    deprovisionWindowMs: read.duration('DEPROVISION_WINDOW', 3_600_000, 1000, 30 * 86_400_000),
   };
   if (gitbook.scimUrl !== undefined) read.require('GITBOOK_SCIM_TOKEN', gitbook.scimToken, 'GITBOOK_SCIM_URL is set');
   // Production is real or says so: the local stand-ins (dry run, mail capture) only when asked for by name.
@@ -330,6 +371,7 @@ export function loadConfig(env: Env = process.env): Config {
       ratePerSecond: read.integer('MAIL_RATE_PER_SECOND', 2, 1, 1000),
     },
     gitbook,
+    lifecycle,
     search,
     idaasCallback: idaasCallback(read, production),
     mns: mns(read),

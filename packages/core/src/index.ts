@@ -32,3 +32,5 @@ export * from './scim/index.js';
 export * from './log/append-failure.js';
 export * from './log/callback-tokens.js';
 export * from './log/intake-dead-letters.js';
+export * from './log/person-state.js';
+export * from './queue/held-deprovisionings.js';

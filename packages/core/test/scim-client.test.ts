@@ -115,3 +115,39 @@ t.test('a server that does not answer in time is a timeout', async (t) => {
   t.match(error, { code: 'scim_timeout' });
   t.equal((error as ScimError).retryable, true);
 });
+
+// Quirks of SCIM servers onramp did not write (the provider server switches them on).
+
+t.test('a look-up counts only a resource whose userName is the one asked for, whatever the filter matched', async (t) => {
+  const { scim, server } = await setup(t, { quirks: { eqAsRegex: true } });
+  const other = await scim.createUser({ ...person(0), userName: 'wrong1xperson@example.com', emails: [{ value: 'wrong1xperson@example.com' }] });
+  const listed = await scim.listUsers({ filter: 'userName eq "wrong1.person@example.com"' });
+  t.equal(listed.Resources.length, 1, 'the server\'s eq matched the other account');
+  t.equal(await scim.findUserByUserName('wrong1.person@example.com'), undefined, 'none matching means absent');
+  t.equal((await scim.findUserByUserName('WRONG1XPERSON@example.com'))?.id, other.user.id, 'the exact one is found in any case');
+  t.equal(server.users().length, 1);
+});
+
+t.test('a 201 without an id is read again by filter; none there either is scim_missing_id', async (t) => {
+  const { scim, server } = await setup(t, { quirks: { createdWithoutIdFor: /^noid/ } });
+  const created = await scim.createUser({ ...person(3), userName: 'noid3@example.com' });
+  t.equal(created.user.id, server.users()[0]!.id, 'the id the server has');
+  server.setQuirks({ createdWithoutIdFor: /^noid/, listedWithoutIdFor: /^noid/ });
+  await t.rejects(scim.createUser({ ...person(4), userName: 'noid4@example.com' }), { code: 'scim_missing_id', retryable: false });
+});
+
+t.test('a membership PATCH answered 204 but not done is scim_unconfirmed, not success', async (t) => {
+  const { scim } = await setup(t, { quirks: { memberAddsIgnored: true } });
+  const { user } = await scim.createUser(person(5));
+  const { group } = await scim.createGroup('quirk-readers');
+  await t.rejects(scim.addGroupMember(group.id, user.id), { code: 'scim_unconfirmed', retryable: true });
+});
+
+t.test('500 for a missing resource, and a group deleted by an administrator', async (t) => {
+  const { scim, server } = await setup(t, { quirks: { missingAs500: true } });
+  const { group } = await scim.createGroup('gone-readers');
+  t.equal(server.deleteGroup('gone-readers'), true);
+  t.equal(await scim.findGroupByDisplayName('gone-readers'), undefined);
+  const { user } = await scim.createUser(person(6));
+  await t.rejects(scim.addGroupMember(group.id, user.id), { code: 'scim_server_error', status: 500 });
+});

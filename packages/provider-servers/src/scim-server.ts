@@ -3,10 +3,11 @@
 // leaves to the HTTP layer: routing, bearer auth, ETags (If-Match → 412, If-None-Match → 304), a
 // fixed-window rate limit with X-RateLimit-* headers and 429 Retry-After, and injected faults: an error
 // answer instead of the work (failNext), or the work done and the connection dropped (loseAnswersNext).
+// Quirks of SCIM servers onramp did not write can be switched on (ScimQuirks), to test a client against them.
 import type { ServerResponse } from 'node:http';
 import SCIMMY from 'scimmy';
 import { listen, readBody, send } from './http-helpers.js';
-import { SCIM_BASE_PATH, addGroupMembers, createScimStore, declareScimResources, memberAdditions, versionOf, type ScimContext } from './scim-store.js';
+import { SCIM_BASE_PATH, addGroupMembers, createScimStore, declareScimResources, memberAdditions, userOut, versionOf, type ScimContext, type ScimStore } from './scim-store.js';
 
 type Json = Record<string, unknown>;
 
@@ -29,6 +30,20 @@ export interface ScimRequestRecord {
   answerLost?: boolean;
 }
 
+/** Misbehaviours seen in other SCIM servers; each off unless set. */
+export interface ScimQuirks {
+  /** `attr eq "value"` matches every resource whose attribute the value matches as a regular expression (case-insensitive). */
+  eqAsRegex?: boolean;
+  /** A missing resource is answered 500 instead of 404. */
+  missingAs500?: boolean;
+  /** POST /Users for a userName this matches is done, but answered 201 without the `id`. */
+  createdWithoutIdFor?: RegExp;
+  /** Users whose userName this matches are listed without their `id` (in filter answers too). */
+  listedWithoutIdFor?: RegExp;
+  /** A PATCH that adds group members is answered 204 and not done. */
+  memberAddsIgnored?: boolean;
+}
+
 export interface ScimServerOptions {
   token: string;
   /** At most `max` requests per `windowMs` (fixed window), like a per-token API limit. */
@@ -39,6 +54,7 @@ export interface ScimServerOptions {
   etag?: boolean;
   /** Called after a user is created and before the answer goes out (fault tests kill a worker here). */
   onUserCreated?: (user: Json) => void | Promise<void>;
+  quirks?: ScimQuirks;
 }
 
 export interface ScimServer {
@@ -50,6 +66,10 @@ export interface ScimServer {
   failNext(count: number, fault: ScimFault): void;
   /** The next `count` writes (POST, PUT, PATCH, DELETE) that succeed drop the connection instead of answering. */
   loseAnswersNext(count: number): void;
+  /** Switches quirks on or off from now on. */
+  setQuirks(quirks: ScimQuirks): void;
+  /** Deletes a group as an administrator would in the provider's own interface; false when there is none. */
+  deleteGroup(displayName: string): boolean;
   close(): Promise<void>;
 }
 
@@ -76,6 +96,7 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
   const maxResults = options.maxResults ?? 100;
   const etags = options.etag ?? true;
   const store = createScimStore();
+  let quirks: ScimQuirks = { ...options.quirks };
   const ctx: ScimContext = { store };
   const requests: ScimRequestRecord[] = [];
   const faults: ScimFault[] = [];
@@ -133,12 +154,15 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
     };
     switch (method) {
       case 'GET': {
+        const loose = quirks.eqAsRegex === true && id === undefined ? looseEq(params.get('filter')) : undefined;
+        if (loose !== undefined) return { status: 200, body: listResponse(regexMatches(store, endpoint, loose), quirks) };
         const result = plainJson(await new Resource(id, query).read(ctx));
         if (id !== undefined) {
           if (etags && ifNoneMatch !== undefined && ifNoneMatch === versionOf(result)) return { status: 304, body: undefined };
           return single(200, result);
         }
-        return { status: 200, body: { ...result, itemsPerPage: (result.Resources as unknown[]).length } };
+        const resources = (result.Resources as Json[]).map((r) => withoutIdIfListed(r, quirks));
+        return { status: 200, body: { ...result, Resources: resources, itemsPerPage: resources.length } };
       }
       case 'POST':
         if (id !== undefined) return { status: 405, body: scimError(405, 'POST goes to the collection') };
@@ -146,6 +170,11 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
           const created = single(201, await new Resource(undefined, query).write(body, ctx));
           if (endpoint === 'Users') await options.onUserCreated?.(created.body);
           const location = (created.body.meta as { location?: string } | undefined)?.location;
+          const userName = String(created.body.userName ?? '');
+          if (endpoint === 'Users' && quirks.createdWithoutIdFor?.test(userName) === true) {
+            const { id: _omitted, ...withoutId } = created.body;
+            return { ...created, body: withoutId };
+          }
           return { ...created, headers: { ...created.headers, ...(location === undefined ? {} : { location }) } };
         });
       case 'PUT':
@@ -155,6 +184,7 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
           const failed = precondition();
           if (failed !== undefined) return failed;
           const additions = endpoint === 'Groups' && method === 'PATCH' ? memberAdditions(body) : undefined;
+          if (additions !== undefined && quirks.memberAddsIgnored === true) return { status: 204, body: undefined };
           if (additions !== undefined) {
             addGroupMembers(store, id, additions);
             return single(200, await new Resource(id, query).read(ctx));
@@ -183,7 +213,9 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     const raw = await readBody(req);
-    const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const answer = (given: number, body: unknown, headers: Record<string, string> = {}) => {
+      const status = given === 404 && quirks.missingAs500 === true ? 500 : given;
+      if (status !== given) body = scimError(500, 'internal error');
       requests.push({ method, path: url.pathname, status, at: Date.now() });
       send(res, status, body, { 'content-type': CONTENT_TYPE, ...headers });
     };
@@ -233,8 +265,43 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
     loseAnswersNext(count) {
       answersToLose += count;
     },
+    setQuirks(next) {
+      quirks = { ...next };
+    },
+    deleteGroup(displayName) {
+      const group = [...store.groups.values()].find((g) => String(g.displayName).toLowerCase() === displayName.toLowerCase());
+      return group !== undefined && store.groups.delete(group.id as string);
+    },
     close: () => listening.close(),
   };
+}
+
+/** `attr eq "value"` as [attr, value], or undefined for any other filter. */
+function looseEq(filter: string | null): [string, string] | undefined {
+  const match = /^\s*(\w+)\s+eq\s+("(?:[^"\\]|\\.)*")\s*$/i.exec(filter ?? '');
+  return match === null ? undefined : [match[1]!, JSON.parse(match[2]!) as string];
+}
+
+function regexMatches(store: ScimStore, endpoint: 'Users' | 'Groups', [attribute, value]: [string, string]): Json[] {
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(value, 'i');
+  } catch {
+    return [];
+  }
+  const records = endpoint === 'Users' ? [...store.users.values()].map((u) => userOut(store, u)) : [...store.groups.values()];
+  return records.filter((r) => pattern.test(String(r[attribute] ?? '')));
+}
+
+function listResponse(resources: Json[], quirks: ScimQuirks): Json {
+  const shown = resources.map((r) => withoutIdIfListed(plainJson(r), quirks));
+  return { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: shown.length, startIndex: 1, itemsPerPage: shown.length, Resources: shown };
+}
+
+function withoutIdIfListed(resource: Json, quirks: ScimQuirks): Json {
+  if (quirks.listedWithoutIdFor?.test(String(resource.userName ?? '')) !== true) return resource;
+  const { id: _omitted, ...rest } = resource;
+  return rest;
 }
 
 function plainJson(value: unknown): Json {

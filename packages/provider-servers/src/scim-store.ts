@@ -53,7 +53,8 @@ function groupsOfUser(store: ScimStore, userId: string) {
     .map((g) => ({ value: g.id as string, display: g.displayName as string, type: 'direct' }));
 }
 
-function userOut(store: ScimStore, record: Json): Json {
+/** A user as the server shows it: with the groups it is a member of (RFC 7643 §4.1.2, read-only). */
+export function userOut(store: ScimStore, record: Json): Json {
   return { ...record, groups: groupsOfUser(store, record.id as string) };
 }
 

@@ -70,69 +70,94 @@ export async function ensureUser(
   return { user, action, knownGroups: groupsOf(user) };
 }
 
-/** Group name → id, learnt once per process: with the group known, a joiner costs three requests. */
+/** A group as the provider shows it. */
+export interface KnownGroup {
+  id: string;
+  displayName: string;
+}
+
+/** Group name → the provider's group, learnt once per process: with the group known, a joiner costs four requests. */
 export interface GroupDirectory {
-  ensure(displayName: string): Promise<{ id: string; created: boolean }>;
+  ensure(displayName: string): Promise<KnownGroup & { created: boolean }>;
+  /** The remembered group is gone or unreliable: the next ensure looks it up (or makes it) again. */
   forget(displayName: string): void;
 }
 
 export function createGroupDirectory(scim: ScimClient): GroupDirectory {
-  const ids = new Map<string, Promise<string>>();
+  const known = new Map<string, Promise<KnownGroup>>();
   return {
     async ensure(displayName) {
-      const known = ids.get(displayName);
-      if (known !== undefined) return { id: await known, created: false };
+      const remembered = known.get(displayName);
+      if (remembered !== undefined) return { ...(await remembered), created: false };
       let created = false;
       const lookup = (async () => {
         const found = await scim.findGroupByDisplayName(displayName);
-        if (found !== undefined) return found.id;
+        if (found !== undefined) return { id: found.id, displayName: found.displayName };
         const made = await scim.createGroup(displayName);
         created = !made.adopted;
-        return made.group.id;
+        return { id: made.group.id, displayName: made.group.displayName };
       })();
-      ids.set(displayName, lookup);
-      lookup.catch(() => ids.delete(displayName));
+      known.set(displayName, lookup);
+      lookup.catch(() => known.delete(displayName));
       // Only the call that made the group may skip the membership check: a new group has no members.
-      return { id: await lookup, created };
+      return { ...(await lookup), created };
     },
     forget(displayName) {
-      ids.delete(displayName);
+      known.delete(displayName);
     },
   };
 }
 
+/** The remembered group id is not the provider's group of that name any more. */
+class GroupGone extends Error {}
+
 async function isMember(scim: ScimClient, groupName: string, userId: string, knownGroups: string[] | undefined, groupId: string) {
   if (knownGroups !== undefined) return knownGroups.includes(groupId);
   const group = await scim.findGroupByDisplayName(groupName, true);
-  return group?.members?.some((m) => m.value === userId) ?? false;
+  // Our own look-up says the remembered id is wrong: never PATCH it.
+  if (group === undefined || group.id !== groupId) throw new GroupGone();
+  return group.members?.some((m) => m.value === userId) ?? false;
 }
 
-/** The user is in the group (created if need be); `added` says whether this call put them there. */
+/** A PATCH of a remembered group that failed in a way a fresh look-up may explain. */
+function worthLookingAgain(error: unknown): boolean {
+  if (error instanceof GroupGone) return true;
+  // 404/410 (scim_not_found): the group is gone. A 5xx: some servers answer 500 for a missing resource.
+  return error instanceof ScimError && (error.code === 'scim_not_found' || error.code === 'scim_server_error');
+}
+
+/**
+ * The user is in the group (found or created, and confirmed on the provider); `added` says whether this
+ * call put them there. A remembered group that turns out gone is forgotten and found or made again, once.
+ */
 export async function ensureMember(
   scim: ScimClient,
   groups: GroupDirectory,
   groupName: string,
   userId: string,
   knownGroups: string[] | undefined,
-): Promise<{ groupId: string; groupCreated: boolean; added: boolean }> {
+): Promise<{ groupId: string; groupDisplayName: string; groupCreated: boolean; added: boolean }> {
   for (let attempt = 1; ; attempt++) {
-    const { id, created } = await groups.ensure(groupName);
+    const { id, displayName, created } = await groups.ensure(groupName);
+    const shown = { groupId: id, groupDisplayName: displayName };
     try {
-      if (!created && (await isMember(scim, groupName, userId, knownGroups, id))) return { groupId: id, groupCreated: false, added: false };
+      if (!created && (await isMember(scim, groupName, userId, knownGroups, id))) return { ...shown, groupCreated: false, added: false };
       await scim.addGroupMember(id, userId);
-      return { groupId: id, groupCreated: created, added: true };
+      return { ...shown, groupCreated: created, added: true };
     } catch (error) {
-      // The group we remembered is gone (deleted in GitBook): look it up, or make it, again.
-      if (!(error instanceof ScimError && error.code === 'scim_not_found') || attempt >= 2) throw error;
+      if (!worthLookingAgain(error) || attempt >= 2) throw error instanceof GroupGone ? new ScimError('scim_not_found', `the group ${groupName} cannot be found`, undefined, undefined) : error;
       groups.forget(groupName);
     }
   }
 }
 
 /** The user is not in the group; `removed` says whether this call took them out. */
-export async function ensureNotMember(scim: ScimClient, groupName: string, userId: string, knownGroups: string[] | undefined) {
+export async function ensureNotMember(scim: ScimClient, groups: GroupDirectory, groupName: string, userId: string, knownGroups: string[] | undefined) {
   const group = await scim.findGroupByDisplayName(groupName, knownGroups === undefined);
-  if (group === undefined) return false;
+  if (group === undefined) {
+    groups.forget(groupName);
+    return false;
+  }
   const member = knownGroups !== undefined ? knownGroups.includes(group.id) : (group.members?.some((m) => m.value === userId) ?? false);
   if (!member) return false;
   await scim.removeGroupMember(group.id, userId);

@@ -34,7 +34,7 @@ const lifecycle = (n: number, type: string, data: Record<string, unknown>, id = 
   return { ...joiner, id, type, data: { ...(joiner.data as object), ...data } };
 };
 
-t.test('a joiner gets an active GitBook user in the department readers group, in 3 requests once the group exists', async (t) => {
+t.test('a joiner gets an active GitBook user in the department readers group, in 4 requests once the group exists', async (t) => {
   const { db, scim, waitOutcomes } = await setup(t);
   await appendEvents(db, [joinerEvent(1)]);
   const [granted] = await waitOutcomes('onramp.gitbook.AccessGranted');
@@ -42,12 +42,12 @@ t.test('a joiner gets an active GitBook user in the department readers group, in
   t.match(user, { userName: 'hire1@example.com', active: true, name: { givenName: 'Hire1', familyName: 'Example' }, emails: [{ value: 'hire1@example.com', primary: true }], externalId: 'idaas-1' });
   const [group] = scim.groups();
   t.match(group, { displayName: 'r-d-search-readers', members: [{ value: user!.id }] });
-  t.match(granted!.data, { mode: 'sync', gitbookUserId: user!.id, user: 'created', group: 'r-d-search-readers', groupId: group!.id, groupCreated: true, added: true });
+  t.match(granted!.data, { mode: 'sync', gitbookUserId: user!.id, gitbookUserName: 'hire1@example.com', user: 'created', group: 'r-d-search-readers', groupId: group!.id, groupDisplayName: 'r-d-search-readers', groupCreated: true, added: true });
   const before = scim.requests.length;
   await appendEvents(db, [joinerEvent(2)]);
   await waitOutcomes('onramp.gitbook.AccessGranted', 2);
   const requests = scim.requests.slice(before);
-  t.same(requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, '{id}')}`), ['GET /scim/v2/Users', 'POST /scim/v2/Users', 'PATCH /scim/v2/Groups/{id}']);
+  t.same(requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, '{id}')}`), ['GET /scim/v2/Users', 'POST /scim/v2/Users', 'PATCH /scim/v2/Groups/{id}', 'GET /scim/v2/Users/{id}']);
   t.equal(scim.groups()[0]!.members && (scim.groups()[0]!.members as unknown[]).length, 2);
 });
 
@@ -72,24 +72,35 @@ t.test('no department: a user, no group, and the outcome says why', async (t) =>
   t.equal(scim.users().length, 1);
 });
 
-t.test('a mover changes group; a leaver is deactivated, then deleted', async (t) => {
+t.test('a mover changes group; a leaver leaves the group and is deactivated', async (t) => {
   const { db, scim, waitOutcomes } = await setup(t);
   const dept = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
   await appendEvents(db, [joinerEvent(5, 'Sales')]);
   await waitOutcomes('onramp.gitbook.AccessGranted');
   await appendEvents(db, [lifecycle(5, 'SCIM.UserUpdated', { [dept]: { department: '平台工程部' } })]);
   const [changed] = await waitOutcomes('onramp.gitbook.AccessChanged');
-  t.match(changed!.data, { group: '平台工程部-readers', previousGroup: 'sales-readers', removedFromPrevious: true, added: true });
+  t.match(changed!.data, { group: '平台工程部-readers', removedFrom: ['sales-readers'], added: true });
   const members = (name: string) => (scim.groups().find((g) => g.displayName === name)?.members as unknown[] | undefined)?.length;
   t.equal(members('sales-readers'), 0);
   t.equal(members('平台工程部-readers'), 1);
   await appendEvents(db, [{ ...lifecycle(5, 'SCIM.UserDeactivated', {}), data: { userName: 'hire5@example.com', active: false } }]);
   const [revoked] = await waitOutcomes('onramp.gitbook.AccessRevoked');
-  t.match(revoked!.data, { action: 'deactivated' });
+  t.match(revoked!.data, { action: 'deactivated', onLeave: 'deactivate', removedFrom: ['平台工程部-readers'] });
   t.equal(scim.users()[0]!.active, false);
+  t.equal(members('平台工程部-readers'), 0);
   await appendEvents(db, [{ ...lifecycle(5, 'SCIM.UserDeleted', {}), data: { userName: 'hire5@example.com' } }]);
-  const [, deleted] = await waitOutcomes('onramp.gitbook.AccessRevoked', 2);
-  t.match(deleted!.data, { action: 'deleted' });
+  const [, again] = await waitOutcomes('onramp.gitbook.AccessRevoked', 2);
+  t.match(again!.data, { action: 'already_inactive' }, 'GITBOOK_ON_LEAVE=deactivate keeps the account for a rehire');
+  t.equal(scim.users().length, 1);
+});
+
+t.test('GITBOOK_ON_LEAVE=delete: a leaver\'s account is deleted', async (t) => {
+  const { db, scim, waitOutcomes } = await setup(t, true, { GITBOOK_ON_LEAVE: 'delete' });
+  await appendEvents(db, [joinerEvent(9)]);
+  await waitOutcomes('onramp.gitbook.AccessGranted');
+  await appendEvents(db, [{ ...lifecycle(9, 'SCIM.UserDeleted', {}), data: { userName: 'hire9@example.com' } }]);
+  const [deleted] = await waitOutcomes('onramp.gitbook.AccessRevoked');
+  t.match(deleted!.data, { action: 'deleted', onLeave: 'delete', removedFrom: ['r-d-search-readers'] });
   t.equal(scim.users().length, 0);
 });
 

@@ -1,7 +1,7 @@
 // The indexer as a consumer of the log: SCIM lifecycle events keep people's profiles, Document.Published
 // events keep documents' chunks, in the search index. Writes are idempotent by id, so a redelivery or
 // a replay is harmless.
-import { LIFECYCLE, OUTCOME, outcomeEvent, type ConsumerDefinition, type DocsRoots } from '@onramp/core';
+import { LIFECYCLE, OUTCOME, outcomeEvent, personState, type ConsumerDefinition, type Db, type DocsRoots } from '@onramp/core';
 import type { Embedder, VectorStore } from '@onramp/search';
 import { applyEffect } from './apply-effect.js';
 import { indexEffect } from './index-effect.js';
@@ -11,6 +11,8 @@ export interface IndexerDeps {
   embedder: Embedder;
   /** Where documents named by location may be read from (DOCS_ROOTS). */
   docsRoots: DocsRoots;
+  /** The log, to read a person's state from all their events; without it each event stands alone. */
+  db?: Db;
 }
 
 /** People's profiles and published documents. */
@@ -31,7 +33,8 @@ export function indexerConsumer(deps: IndexerDeps): ConsumerDefinition {
     // Embedding is CPU-bound in-process; more concurrency would only interleave it.
     concurrency: 2,
     async handle(event) {
-      const effect = await indexEffect(event, deps.docsRoots);
+      const { db } = deps;
+      const effect = await indexEffect(event, deps.docsRoots, db === undefined ? undefined : (subject) => personState(db, subject));
       if (effect === undefined) return [];
       await applyEffect(effect, deps.embedder, deps.store);
       return [outcomeEvent('indexer', effect.outcome.type, event, { ...effect.outcome.data, embedder: deps.embedder.name })];

@@ -5,10 +5,10 @@
 // the log: the checkpoint then says exactly up to which seq the new generation holds the log, and the
 // live indexer goes on from there. Queries keep hitting the old index until the swap, so none fails.
 import { randomUUID } from 'node:crypto';
-import { appendEvents, lastSeq, OUTCOME, onrampSource, readEvents, writeCheckpoint, type Db, type DocsRoots, type Logger } from '@onramp/core';
+import { appendEvents, lastSeq, OUTCOME, onrampSource, personState, readEvents, writeCheckpoint, type Db, type DocsRoots, type Logger } from '@onramp/core';
 import { searchableText, type Embedder, type IndexDraft, type SearchRuntime } from '@onramp/search';
 import { applyEffect, embedDrafts } from './apply-effect.js';
-import { indexEffect } from './index-effect.js';
+import { indexEffect, type PersonLookup } from './index-effect.js';
 import { INDEXER_SUBSCRIBES } from './indexer-consumer.js';
 
 export interface ReindexDeps {
@@ -51,13 +51,13 @@ async function* indexerEvents(db: Db, after: number, upTo: number, pageSize: num
 }
 
 /** The latest drafts per source, from the log up to `upTo`. */
-async function foldLog(deps: ReindexDeps, upTo: number): Promise<{ state: Map<string, IndexDraft[]>; events: number }> {
+async function foldLog(deps: ReindexDeps, upTo: number, person: PersonLookup): Promise<{ state: Map<string, IndexDraft[]>; events: number }> {
   const state = new Map<string, IndexDraft[]>();
   let events = 0;
   for await (const event of indexerEvents(deps.db, 0, upTo, deps.pageSize ?? 1000)) {
     events++;
     try {
-      const effect = await indexEffect(event, deps.docsRoots);
+      const effect = await indexEffect(event, deps.docsRoots, person);
       if (effect === undefined) continue;
       if (effect.drafts === null) state.delete(effect.sourceId);
       else state.set(effect.sourceId, effect.drafts);
@@ -73,7 +73,8 @@ export async function reindex(deps: ReindexDeps): Promise<ReindexResult> {
   const { db, search, logger } = deps;
   const started = Date.now();
   let seq = await lastSeq(db);
-  const { state, events } = await foldLog(deps, seq);
+  const person: PersonLookup = (subject) => personState(db, subject);
+  const { state, events } = await foldLog(deps, seq, person);
   const drafts = [...state.values()].flat();
 
   const trained = search.train === undefined ? undefined : await search.train(drafts.map(searchableText));
@@ -90,7 +91,7 @@ export async function reindex(deps: ReindexDeps): Promise<ReindexResult> {
   const catchUp = async () => {
     const latest = await lastSeq(db);
     for await (const event of indexerEvents(db, seq, latest, deps.pageSize ?? 1000)) {
-      const effect = await indexEffect(event, deps.docsRoots).catch(() => undefined);
+      const effect = await indexEffect(event, deps.docsRoots, person).catch(() => undefined);
       if (effect !== undefined) await applyEffect(effect, embedder, search.store, target);
       caughtUp++;
     }

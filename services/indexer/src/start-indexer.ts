@@ -21,7 +21,7 @@ export async function startIndexer(config: Config, options: IndexerOptions): Pro
   try {
     const { embedder, store } = search;
     await store.open({ name: embedder.name, dimension: embedder.dimension });
-    const worker = await runConsumer(indexerConsumer({ store, embedder, docsRoots: config.docsRoots }), INDEXER_SUBSCRIBES, config.redisUrl, options, logger);
+    const worker = await runConsumer(indexerConsumer({ store, embedder, docsRoots: config.docsRoots, db: options.db }), INDEXER_SUBSCRIBES, config.redisUrl, options, logger);
     logger.info({ embedder: embedder.name, backend: config.search.backend }, 'indexer started');
     return {
       async close() {

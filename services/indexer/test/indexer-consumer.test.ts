@@ -20,7 +20,7 @@ const published = (data: Record<string, unknown>): StoredEvent => ({
   extensions: {},
 });
 
-const context = { attempt: 1, maxAttempts: 8, redelivery: undefined, forced: false, logger: silentLogger };
+const context = { attempt: 1, maxAttempts: 8, redelivery: undefined, forced: false, logger: silentLogger, recordWith: () => undefined };
 
 /** A documents root of the test's own, and a folder beside it that is not a root. */
 async function folders(t: Test) {

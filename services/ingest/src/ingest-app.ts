@@ -1,10 +1,11 @@
 // The ingest HTTP service: the door through which events enter the log.
 import Fastify, { type FastifyInstance } from 'fastify';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import {
   appendFailure,
   checkDoor,
   CLOUDEVENTS_DOOR,
+  countHeldDeprovisionings,
   OnrampError,
   parseEvents,
   readEvents,
@@ -106,6 +107,18 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
   const accepted = new Counter({ name: 'onramp_ingest_events_accepted_total', help: 'Events appended to the log', registers: [deps.registry] });
   const duplicates = new Counter({ name: 'onramp_ingest_events_duplicate_total', help: 'Events already in the log', registers: [deps.registry] });
   const rejected = new Counter({ name: 'onramp_ingest_requests_rejected_total', help: 'Requests refused, by reason', labelNames: ['reason'], registers: [deps.registry] });
+  // Read from the log at each scrape: the holds are rows, whichever process wrote them.
+  new Gauge({
+    name: 'onramp_deprovisionings_held',
+    help: 'Leavers whose deprovisioning is held at the deletion threshold, waiting for onramp lifecycle approve or reject',
+    labelNames: ['consumer'],
+    registers: [deps.registry],
+    async collect() {
+      const held = await countHeldDeprovisionings(deps.db).catch(() => undefined);
+      this.reset();
+      for (const [consumer, count] of held ?? []) this.set({ consumer }, count);
+    },
+  });
   const appendSeconds = new Histogram({
     name: 'onramp_event_log_append_seconds',
     help: 'Time to append a request’s events (including waiting for the shared transaction)',

@@ -58,6 +58,18 @@ export const CATALOGUE = {
   },
   [OUTCOME.replayRequested]: { version: 1, data: Replay },
   [OUTCOME.replayCompleted]: { version: 1, data: Replay },
+  [OUTCOME.deprovisionHeld]: {
+    version: 1,
+    data: outcome({
+      consumer: Type.String(),
+      heldSeq: Type.Integer({ minimum: 1 }),
+      leaversInWindow: Type.Integer({ minimum: 0 }),
+      threshold: Type.Integer({ minimum: 0 }),
+      windowMs: Type.Integer({ minimum: 1 }),
+    }),
+  },
+  [OUTCOME.deprovisionApproved]: { version: 1, data: outcome({ consumer: Type.String(), heldSeq: Type.Integer({ minimum: 1 }) }) },
+  [OUTCOME.deprovisionRejected]: { version: 1, data: outcome({ consumer: Type.String(), heldSeq: Type.Integer({ minimum: 1 }) }) },
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof CATALOGUE;

@@ -27,6 +27,9 @@ export const OUTCOME = {
   jobsRestored: 'onramp.delivery.JobsRestored',
   replayRequested: 'onramp.replay.Requested',
   replayCompleted: 'onramp.replay.Completed',
+  deprovisionHeld: 'onramp.lifecycle.DeprovisionHeld',
+  deprovisionApproved: 'onramp.lifecycle.DeprovisionApproved',
+  deprovisionRejected: 'onramp.lifecycle.DeprovisionRejected',
 } as const;
 
 export const IDAAS_SOURCE = 'com.aliyun.idaas';

@@ -42,6 +42,16 @@ export interface Database {
     forced: Generated<number>;
     created_at: Generated<Date>;
   };
+  held_deprovisionings: {
+    consumer: string;
+    seq: number;
+    leavers_in_window: number;
+    threshold: number;
+    held_at: Generated<Date>;
+    /** null while held; `approved`, `rejected`, or `superseded` (a later event made the person active again). */
+    decision: 'approved' | 'rejected' | 'superseded' | null;
+    decided_at: Date | null;
+  };
   dead_letters: {
     consumer: string;
     seq: number;

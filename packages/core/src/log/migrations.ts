@@ -183,4 +183,25 @@ export const migrations: Record<string, Migration> = {
       await sql`DROP TABLE IF EXISTS callback_tokens`.execute(db);
     },
   },
+  '0007_held_deprovisionings': {
+    // Leavers whose deprovisioning a consumer held because too many came at once (the deletion
+    // threshold). Written with the consumer's completion; an operator's approve or reject decides them.
+    async up(db: AnyDb) {
+      await sql`
+        CREATE TABLE held_deprovisionings (
+          consumer VARCHAR(64) NOT NULL,
+          seq BIGINT UNSIGNED NOT NULL,
+          leavers_in_window INT UNSIGNED NOT NULL,
+          threshold INT UNSIGNED NOT NULL,
+          held_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+          decision VARCHAR(16) NULL,
+          decided_at DATETIME(6) NULL,
+          PRIMARY KEY (consumer, seq),
+          KEY held_undecided (decision, consumer)
+        ) ENGINE=InnoDB`.execute(db);
+    },
+    async down(db: AnyDb) {
+      await sql`DROP TABLE IF EXISTS held_deprovisionings`.execute(db);
+    },
+  },
 };

@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 import type { Consumer, DeliveryJob } from './consumers.js';
 import type { ReadyDelivery } from './deliveries.js';
 import { enqueueDeliveries } from './delivery-queues.js';
-import { isCompleted, recordCompletion, recordDeadLetter, releaseDelivery } from './outcomes.js';
+import { isCompleted, recordCompletion, recordDeadLetter, releaseDelivery, type CompletionWrite } from './outcomes.js';
 import { redisOptions } from './redis.js';
 import { registerSubscriptions } from './subscriptions.js';
 
@@ -24,6 +24,8 @@ export interface ConsumerContext {
   /** True when a forced replay asked for the effect again even though it completed: a new effect is wanted. */
   forced: boolean;
   logger: Logger;
+  /** Adds a write of the consumer's own to the transaction that records its completion and outcomes. */
+  recordWith(write: CompletionWrite): void;
 }
 
 /** Does the consumer's work for one event; returns the outcome events to append with the completion. */
@@ -151,8 +153,9 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
     let outcomes: CloudEvent[];
+    const writes: CompletionWrite[] = [];
     try {
-      outcomes = await handle(stored, { attempt, maxAttempts, redelivery, forced, logger: log.child({ seq }) });
+      outcomes = await handle(stored, { attempt, maxAttempts, redelivery, forced, logger: log.child({ seq }), recordWith: (write) => writes.push(write) });
     } catch (error) {
       if (isLogUnavailable(error)) return laterForLog(job, token, error);
       if (error instanceof RetryableError && error.retryAfterMs !== undefined) {
@@ -173,7 +176,7 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
       log.info({ seq, attempt, code: errorCode(error) }, 'failed; will retry');
       throw error;
     }
-    await enqueueNext(await record(seq, () => recordCompletion(db, consumer, stored, outcomes, forced)));
+    await enqueueNext(await record(seq, () => recordCompletion(db, consumer, stored, outcomes, forced, writes)));
     return 'completed';
   }
 

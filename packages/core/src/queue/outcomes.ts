@@ -1,10 +1,10 @@
 // Writing a consumer's results: its outcome events and the (consumer, seq) completion record go in one
 // transaction, so the log never says "sent" without the record that stops a second send, or the reverse.
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { CloudEvent, StoredEvent } from '../events/cloud-event.js';
 import { OUTCOME, onrampSource } from '../events/event-types.js';
-import type { Db } from '../log/database.js';
+import type { Database, Db } from '../log/database.js';
 import { appendInTransaction } from '../log/event-log.js';
 import type { Consumer } from './consumers.js';
 import { finishDelivery, type ReadyDelivery } from './deliveries.js';
@@ -25,6 +25,9 @@ export function outcomeEvent(component: string, type: string, cause: StoredEvent
   if (cause.subject !== undefined) event.subject = cause.subject;
   return event;
 }
+
+/** A consumer's own row written in the transaction of its completion (e.g. a held deprovisioning). */
+export type CompletionWrite = (trx: Transaction<Database>) => Promise<void>;
 
 export async function isCompleted(db: Db, consumer: Consumer, seq: number): Promise<boolean> {
   const row = await db
@@ -49,11 +52,13 @@ export async function recordCompletion(
   event: Pick<StoredEvent, 'seq' | 'subject'>,
   outcomes: CloudEvent[],
   forced = false,
+  writes: CompletionWrite[] = [],
 ): Promise<ReadyDelivery | undefined> {
   return inDeliveryTransaction(db, async (trx) => {
     const recorded = await sql`INSERT IGNORE INTO consumer_completions (consumer, seq) VALUES (${consumer}, ${event.seq})`.execute(trx);
     const first = Number(recorded.numAffectedRows ?? 0) > 0;
     if ((first || forced) && outcomes.length > 0) await appendInTransaction(trx, outcomes);
+    if (first || forced) for (const write of writes) await write(trx);
     await trx
       .updateTable('dead_letters')
       .set({ resolved_at: new Date() })

@@ -72,6 +72,19 @@ const DEFAULT_CONFIG: ServiceProviderConfig = {
   bulk: { supported: false },
 };
 
+/** Pages a look-up by filter reads at most before it says "absent". */
+const MAX_LOOKUP_PAGES = 5;
+
+function hasId(resource: unknown): boolean {
+  const id = (resource as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' && id !== '';
+}
+
+function memberIn(group: unknown, userId: string): boolean {
+  const members = (group as { members?: unknown } | undefined)?.members;
+  return Array.isArray(members) && members.some((m: { value?: unknown }) => m?.value === userId);
+}
+
 function toQuery(query: ListQuery): Record<string, string | number | undefined> {
   return {
     filter: query.filter,
@@ -171,9 +184,55 @@ export function createScimClient(options: ScimClientOptions): ScimClient {
     };
   }
 
-  async function findOne<T extends ScimResource>(endpoint: string, filter: string, excluded?: string[]): Promise<T | undefined> {
-    const page = await list<T>(endpoint, excluded === undefined ? { filter } : { filter, excludedAttributes: excluded });
-    return page.Resources[0];
+  /**
+   * The one resource whose `attribute` equals `wanted` case-insensitively (RFC 7643 §4.1.1 and §4.2: userName
+   * and displayName are caseExact false). A filter answer is only a candidate list: a server whose `eq`
+   * matches more (a regular expression, a prefix) must not make us act on another account.
+   */
+  async function findExact<T extends ScimResource>(endpoint: '/Users' | '/Groups', attribute: string, wanted: string, excluded?: string[]): Promise<T | undefined> {
+    const filter = `${attribute} eq ${scimString(wanted)}`;
+    const same = (r: T) => typeof r[attribute] === 'string' && (r[attribute] as string).toLowerCase() === wanted.toLowerCase();
+    const matches: T[] = [];
+    // A loose `eq` may put the wanted resource past the first page; a few pages are read, not the whole collection.
+    for (let startIndex = 1, page = 0; page < MAX_LOOKUP_PAGES; page++) {
+      const answer = await list<T>(endpoint, excluded === undefined ? { filter, startIndex } : { filter, startIndex, excludedAttributes: excluded });
+      matches.push(...answer.Resources.filter(same));
+      startIndex += answer.Resources.length;
+      if (matches.length > 0 || answer.Resources.length === 0 || startIndex > answer.totalResults) break;
+    }
+    const found = matches.find(hasId) ?? matches[0];
+    if (found !== undefined && !hasId(found)) {
+      throw new ScimError('scim_missing_id', `GET ${endpoint}: the ${attribute} asked for came back without an id`, undefined, undefined);
+    }
+    return found;
+  }
+
+  /**
+   * The resource a create answered; one without an id (RFC 7643 §3.1: id is required), or not the one asked
+   * for, is read again by filter.
+   */
+  async function withId<T extends ScimResource>(answered: unknown, asked: [string, string], again: () => Promise<T | undefined>, what: string): Promise<T> {
+    const [attribute, wanted] = asked;
+    const shown = (answered as Record<string, unknown> | undefined)?.[attribute];
+    if (hasId(answered) && typeof shown === 'string' && shown.toLowerCase() === wanted.toLowerCase()) return answered as T;
+    const reread = await again();
+    if (reread === undefined) throw new ScimError('scim_missing_id', `${what}: the server answered without an id and the resource cannot be found`, undefined, undefined);
+    return reread;
+  }
+
+  /** Whether the server shows `userId` in group `groupId`: from the user's `groups` when it has them, else the group. */
+  async function showsMember(groupId: string, userId: string): Promise<boolean> {
+    let user: unknown;
+    try {
+      user = (await send('GET', `/Users/${encodeURIComponent(userId)}`, { query: { attributes: 'groups' }, what: 'GET /Users/{id}' })).body;
+    } catch (error) {
+      if (!(error instanceof ScimError && error.code === 'scim_not_found')) throw error;
+      return false;
+    }
+    const groups = (user as { groups?: unknown } | undefined)?.groups;
+    if (Array.isArray(groups)) return groups.some((g: { value?: unknown }) => g?.value === groupId);
+    const group = (await send('GET', `/Groups/${encodeURIComponent(groupId)}`, { query: { attributes: 'members' }, what: 'GET /Groups/{id}' })).body;
+    return memberIn(group, userId);
   }
 
   const client: ScimClient = {
@@ -193,7 +252,7 @@ export function createScimClient(options: ScimClientOptions): ScimClient {
     },
 
     findUserByUserName(userName) {
-      return findOne<ScimUserResource>('/Users', `userName eq ${scimString(userName)}`);
+      return findExact<ScimUserResource>('/Users', 'userName', userName);
     },
 
     async getUser(id) {
@@ -209,7 +268,7 @@ export function createScimClient(options: ScimClientOptions): ScimClient {
       const body = { schemas: [SCIM_SCHEMA.user], ...user };
       try {
         const answer = await send('POST', '/Users', { body, what: 'POST /Users' });
-        return { user: answer.body as ScimUserResource, adopted: false };
+        return { user: await withId(answer.body, ['userName', user.userName], () => client.findUserByUserName(user.userName), 'POST /Users'), adopted: false };
       } catch (error) {
         if (!(error instanceof ScimError && error.code === 'scim_conflict')) throw error;
         // RFC 7644 §3.3: 409 uniqueness means it is there already (a retry, a race, a manual invite): adopt it.
@@ -228,7 +287,8 @@ export function createScimClient(options: ScimClientOptions): ScimClient {
           const request: RequestOptions = { body: { schemas: [SCIM_SCHEMA.patchOp], Operations: operations }, what: 'PATCH /Users/{id}' };
           if (ifMatch !== undefined) request.ifMatch = ifMatch;
           const answer = await send('PATCH', path, request);
-          return answer.status === 204 ? undefined : (answer.body as ScimUserResource);
+          // An answer that is not the resource (204, or no id) tells nothing: the caller keeps what it read.
+          return answer.status === 204 || !hasId(answer.body) ? undefined : (answer.body as ScimUserResource);
         } catch (error) {
           const stale = error instanceof ScimError && error.code === 'scim_precondition_failed';
           if (!stale || attempt >= 3) throw error;
@@ -250,7 +310,7 @@ export function createScimClient(options: ScimClientOptions): ScimClient {
     },
 
     findGroupByDisplayName(displayName, withMembers = false) {
-      return findOne<ScimGroupResource>('/Groups', `displayName eq ${scimString(displayName)}`, withMembers ? undefined : ['members']);
+      return findExact<ScimGroupResource>('/Groups', 'displayName', displayName, withMembers ? undefined : ['members']);
     },
 
     async createGroup(displayName) {
@@ -260,7 +320,7 @@ export function createScimClient(options: ScimClientOptions): ScimClient {
           query: { excludedAttributes: 'members' },
           what: 'POST /Groups',
         });
-        return { group: answer.body as ScimGroupResource, adopted: false };
+        return { group: await withId(answer.body, ['displayName', displayName], () => client.findGroupByDisplayName(displayName), 'POST /Groups'), adopted: false };
       } catch (error) {
         if (!(error instanceof ScimError && error.code === 'scim_conflict')) throw error;
         const existing = await client.findGroupByDisplayName(displayName);
@@ -271,16 +331,20 @@ export function createScimClient(options: ScimClientOptions): ScimClient {
 
     // Membership changes are sent without If-Match: adding or removing one member commutes with any
     // other change to the group, and 50 joiners of one department would otherwise fight over its ETag.
+    // The answer leaves the members out (a big group's list is large), so the change is confirmed by a
+    // read of the user's groups: a server may answer 2xx and not do it.
     async addGroupMember(groupId, userId) {
-      await send('PATCH', `/Groups/${encodeURIComponent(groupId)}`, {
+      const answer = await send('PATCH', `/Groups/${encodeURIComponent(groupId)}`, {
         body: { schemas: [SCIM_SCHEMA.patchOp], Operations: [{ op: 'add', path: 'members', value: [{ value: userId }] }] },
         query: { excludedAttributes: 'members' },
         what: 'PATCH /Groups/{id} add member',
       });
+      if (memberIn(answer.body, userId) || (await showsMember(groupId, userId))) return;
+      throw new ScimError('scim_unconfirmed', `PATCH /Groups/{id} add member: answered ${answer.status} but the user is not in the group`, answer.status, undefined);
     },
 
     async removeGroupMember(groupId, userId) {
-      await send('PATCH', `/Groups/${encodeURIComponent(groupId)}`, {
+      const answer = await send('PATCH', `/Groups/${encodeURIComponent(groupId)}`, {
         body: {
           schemas: [SCIM_SCHEMA.patchOp],
           Operations: [{ op: 'remove', path: `members[value eq ${scimString(userId)}]` }],
@@ -288,6 +352,8 @@ export function createScimClient(options: ScimClientOptions): ScimClient {
         query: { excludedAttributes: 'members' },
         what: 'PATCH /Groups/{id} remove member',
       });
+      if (!(await showsMember(groupId, userId))) return;
+      throw new ScimError('scim_unconfirmed', `PATCH /Groups/{id} remove member: answered ${answer.status} but the user is still in the group`, answer.status, undefined);
     },
 
     listUsers(query = {}) {

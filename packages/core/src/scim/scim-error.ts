@@ -14,12 +14,16 @@ export type ScimErrorCode =
   | 'scim_not_implemented'
   | 'scim_server_error'
   | 'scim_timeout'
-  | 'scim_unreachable';
+  | 'scim_unreachable'
+  /** The server answered for a resource without an `id`, even when asked again: nothing can be done with it. */
+  | 'scim_missing_id'
+  /** A change answered 2xx that a re-read does not show (e.g. a member not in the group). */
+  | 'scim_unconfirmed';
 
 function codeFor(status: number): ScimErrorCode {
   if (status === 401) return 'scim_unauthorized';
   if (status === 403) return 'scim_forbidden';
-  if (status === 404) return 'scim_not_found';
+  if (status === 404 || status === 410) return 'scim_not_found';
   if (status === 409) return 'scim_conflict';
   if (status === 412) return 'scim_precondition_failed';
   if (status === 413) return 'scim_too_large';
@@ -46,7 +50,7 @@ export class ScimError extends OnrampError {
 
   /** Worth trying again later: the server was busy, failing, slow or out of reach. */
   get retryable(): boolean {
-    return ['scim_rate_limited', 'scim_server_error', 'scim_timeout', 'scim_unreachable'].includes(this.code);
+    return ['scim_rate_limited', 'scim_server_error', 'scim_timeout', 'scim_unreachable', 'scim_unconfirmed'].includes(this.code);
   }
 
   static fromResponse(status: number, body: unknown, what: string, retryAfterMs?: number): ScimError {
