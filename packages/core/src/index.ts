@@ -30,3 +30,6 @@ export * from './lifecycle.js';
 export * from './service-process.js';
 export * from './scim/index.js';
 export * from './log/append-failure.js';
+export * from './queue/wait-for-redis.js';
+export * from './dependency-failure.js';
+export * from './queue/redis-error-reporter.js';
