@@ -99,8 +99,10 @@ export async function startCommand(ctx: CommandContext, io: Io, names: string[])
     if (needsRedis(names)) await waitForRedis(ctx.config.redisUrl, { signal: stopping.signal, onWaiting: io.err });
     for (const name of names) closers.push(await COMPONENTS[name]!(ctx, io));
   } catch (error) {
+    // Aborted before close() (which aborts too): a signal stopped the start, and that is no failure.
+    const stopped = stopping.signal.aborted;
     await close();
-    if (stopping.signal.aborted) return 'stopped';
+    if (stopped) return 'stopped';
     throw error;
   }
   ctx.logger.info({ components: names }, 'onramp started');

@@ -20,10 +20,23 @@ export function closeAll(closers: Closer[], logger: Logger): () => Promise<void>
   };
 }
 
-export function closeOnSignal(close: () => Promise<void>, logger: Logger): void {
+/**
+ * On the first SIGTERM or SIGINT, close and exit 0. A close that hangs (a BullMQ worker waiting for a
+ * Redis that is gone) ends after `deadlineMs` with exit 1 and a line saying so; a second signal ends the
+ * process at once (the handlers are `once`, so the default action applies).
+ */
+export function closeOnSignal(close: () => Promise<void>, logger: Logger, deadlineMs = 10_000): void {
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
-    void close().then(() => exitWhenFlushed(0));
+    const deadline = setTimeout(() => {
+      logger.warn({ deadlineMs }, 'shutdown did not finish in time; exiting without waiting for the rest');
+      exitWhenFlushed(1);
+    }, deadlineMs);
+    deadline.unref();
+    void close().then(() => {
+      clearTimeout(deadline);
+      exitWhenFlushed(0);
+    });
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);

@@ -67,9 +67,11 @@ export async function runService(name: string, start: (service: ServiceProcess) 
     };
     closers.push(await start(service));
   } catch (error) {
+    // Stopped by a signal while starting (aborted before close(), which aborts too): closeOnSignal ends
+    // the process, and that is no failure.
+    const stopped = stopping.signal.aborted;
     await close();
-    // Stopped by a signal while starting: closeOnSignal ends the process, and that is no failure.
-    if (stopping.signal.aborted) return;
+    if (stopped) return;
     return fail(error);
   }
   logger.info({ service: name }, 'service started');

@@ -31,7 +31,9 @@ async function probe(url: string): Promise<string | undefined> {
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
   });
-  client.on('error', () => undefined); // the failure is what connect() rejects with
+  // connect() rejects with "Connection is closed."; the cause (ECONNREFUSED, …) comes as an 'error' event.
+  let cause: unknown;
+  client.on('error', (error) => (cause ??= error));
   try {
     await client.connect();
     await client.ping();
@@ -41,14 +43,14 @@ async function probe(url: string): Promise<string | undefined> {
     return undefined;
   } catch (error) {
     const where = `Redis at ${addressOf(url, 6379)} (REDIS_URL)`;
-    const message = (error as Error).message;
+    const message = ((cause ?? error) as Error).message;
     if (/DB index is out of range/i.test(message)) {
       throw new ConfigError([`REDIS_URL names database ${db}, which ${where.replace(' (REDIS_URL)', '')} does not have (${message})`]);
     }
     if (/NOAUTH|WRONGPASS|invalid password|invalid username/i.test(message)) {
       throw new ConfigError([`REDIS_URL: ${where} refused the login (${message}); check the user and password in REDIS_URL`]);
     }
-    return `${where} ${connectionFailureReason(error) ?? `failed: ${message}`}`;
+    return `${where} ${connectionFailureReason(cause ?? error) ?? `failed: ${message}`}`;
   } finally {
     client.disconnect();
   }
