@@ -21,6 +21,10 @@ for dir in "$src"/packages/* "$src"/services/*; do
   if [ -d "$dir/node_modules" ]; then $copy "$dir/node_modules" "$out/$rel/"; fi
 done
 $copy "$src/node_modules" "$out/"
+# npm rewrites its hidden lockfile in place: with hard links that would rewrite the checkout's too.
+if [ -f "$out/node_modules/.package-lock.json" ]; then
+  cp --remove-destination "$src/node_modules/.package-lock.json" "$out/node_modules/.package-lock.json"
+fi
 # Development dependencies out; scripts off: everything native was built by the install before.
 cd "$out"
 npm prune --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error

@@ -17,7 +17,7 @@ export function progressBar(io: Io, label: string): Progress {
     stream,
     // A stream handed in (tests) is drawn on even when it is not a terminal, at once rather than every 2 s.
     noTTYOutput: io.progressStream !== undefined,
-    notTTYSchedule: 0,
+    notTTYSchedule: 10,
     clearOnComplete: true,
     format: '{phase} {bar} {value}/{total}',
   }, Presets.shades_classic);

@@ -29,8 +29,9 @@ export function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return env;
 }
 
-export function spawnCommand(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Running {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd === undefined ? {} : { cwd }) });
+/** `group`: the child leads a process group of its own, so that killGroup() reaches its descendants too. */
+export function spawnCommand(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string, group = false): Running {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: group, ...(cwd === undefined ? {} : { cwd }) });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -71,4 +72,13 @@ export async function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer().listen(port, '127.0.0.1', () => probe.close(() => resolve(true))).on('error', () => resolve(false));
   });
+}
+
+/** SIGKILL to a child's whole process group (spawned with `group`), whatever is left of it. */
+export function killGroup(running: Running): void {
+  try {
+    process.kill(-running.child.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
