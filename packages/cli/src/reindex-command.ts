@@ -1,7 +1,7 @@
 // `onramp reindex`: rebuild the search index from the log and swap it in, with a progress bar on a
 // terminal. A running `onramp start` notices the swap and moves to the new index by itself.
 import { Queue } from 'bullmq';
-import { redisOptions } from '@onramp/core';
+import { redisOptions, waitForRedis } from '@onramp/core';
 import { indexerModule, reindex, type ReindexResult } from '@onramp/indexer';
 import { createSearch } from '@onramp/search';
 import type { CommandContext, Io } from './context.js';
@@ -29,6 +29,8 @@ function liveIndexer(ctx: CommandContext) {
 }
 
 export async function reindexCommand(ctx: CommandContext, io: Io): Promise<ReindexResult> {
+  // It pauses the live indexer's queue in Redis: a Redis that is not there, or not as configured, is said first.
+  await waitForRedis(ctx.config.redisUrl, { onWaiting: io.err });
   const search = await createSearch(ctx.config, ctx.logger);
   const bar = progressBar(io, 'embedding');
   try {

@@ -70,6 +70,10 @@ t.test('REDIS_URL with a database index Redis does not have, or no index at all:
     t.match(run.stderr, message);
     t.notMatch(run.stdout, /listening/, 'ingest never started');
   }
+  // reindex pauses the live indexer's queue in Redis: the same check, before it touches the index.
+  const reindex = await runOnramp(['reindex'], cleanEnv({ DATABASE_URL: database.url, REDIS_URL: `${TEST_REDIS}/99`, ONRAMP_HOME: '/nonexistent/onramp-home' }));
+  t.equal(reindex.code, EXIT.config, 'reindex');
+  t.match(reindex.stderr, /REDIS_URL names database 99/);
 });
 
 t.test('start checks every component\'s configuration first: search-api without JWT settings stops it before ingest listens', async (t) => {
