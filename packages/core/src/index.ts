@@ -33,3 +33,4 @@ export * from './log/append-failure.js';
 export * from './queue/wait-for-redis.js';
 export * from './dependency-failure.js';
 export * from './queue/redis-error-reporter.js';
+export * from './queue/consumer-metrics.js';
