@@ -12,8 +12,7 @@ export interface CommandContext {
   appended: EventEmitter;
 }
 
-export async function openContext(): Promise<CommandContext> {
-  const config = loadConfig();
+export async function openContext(config: Config = loadConfig()): Promise<CommandContext> {
   const logger = createLogger(config.logLevel);
   return { config, logger, ...(await openLog(config)), appended: new EventEmitter() };
 }
@@ -22,6 +21,8 @@ export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
   isTty: boolean;
+  /** Where progress bars are drawn when isTty; stderr unless given (tests capture the frames). */
+  progressStream?: NodeJS.WritableStream;
 }
 
 export const processIo: Io = {

@@ -8,6 +8,7 @@ import { basename, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { appendEvents, documentPublishedEvent, realPathUnderRoots, type CloudEvent, type DocsRoots } from '@onramp/core';
 import type { CommandContext, Io } from './context.js';
+import { progressBar } from './progress.js';
 
 const MEDIA_TYPES: Record<string, string> = {
   '.md': 'text/markdown', '.markdown': 'text/markdown', '.txt': 'text/plain', '.html': 'text/html', '.htm': 'text/html',
@@ -57,13 +58,23 @@ export async function docsAdd(ctx: CommandContext, io: Io, folder: string, acl: 
   };
   // Checked before anything is appended, so a refused folder publishes nothing.
   const root = await realPathUnderRoots(ctx.config.docsRoots, folder);
-  for await (const path of documentFiles(root)) {
-    const event = await documentEvent(path, ctx.config.docsRoots);
-    (event.data as Record<string, unknown>).acl = acl;
-    batch.push(event);
-    if (batch.length >= BATCH) await flush();
+  // The file list first (names only, quick), so the bar has its total from the first file.
+  const paths: string[] = [];
+  for await (const path of documentFiles(root)) paths.push(path);
+  const bar = progressBar(io, 'publishing');
+  try {
+    for (const [i, path] of paths.entries()) {
+      bar.update(i, paths.length);
+      const event = await documentEvent(path, ctx.config.docsRoots);
+      (event.data as Record<string, unknown>).acl = acl;
+      batch.push(event);
+      if (batch.length >= BATCH) await flush();
+    }
+    if (batch.length > 0) await flush();
+    bar.update(paths.length, paths.length);
+  } finally {
+    bar.stop();
   }
-  if (batch.length > 0) await flush();
   io.out(`${published} document(s) published, ${unchanged} unchanged (already in the log)` +
     (published > 0 ? '; the indexer picks them up, and `onramp reindex` retrains the local model on them' : ''));
   return { published, unchanged };

@@ -9,8 +9,15 @@ function line(event: StoredEvent, json: boolean): string {
   return [String(event.seq).padStart(8), when, terminalSafe(event.type).padEnd(32), terminalSafe(event.subject ?? '-'), terminalSafe(`${event.source} ${event.id}`)].join('  ');
 }
 
-export async function listEvents(ctx: CommandContext, io: Io, filter: EventFilter, json: boolean): Promise<void> {
-  for (const event of await readEvents(ctx.db, filter)) io.out(line(event, json));
+/** The page asked for; one more row is read to know whether to say that more follow (on stderr, so JSON output stays JSON). */
+export async function listEvents(ctx: CommandContext, io: Io, filter: EventFilter & { limit: number }, json: boolean): Promise<void> {
+  const events = await readEvents(ctx.db, { ...filter, limit: filter.limit + 1 });
+  const page = events.slice(0, filter.limit);
+  for (const event of page) io.out(line(event, json));
+  const last = page.at(-1);
+  if (events.length > filter.limit && last !== undefined) {
+    io.err(`${filter.limit} event(s) shown and more follow: run it again with --after ${last.seq} (or a larger --limit)`);
+  }
 }
 
 export async function tailEvents(

@@ -3,3 +3,4 @@ export * from './context.js';
 export * from './start-command.js';
 export * from './consumer-modules.js';
 export * from './deploy-consumers.js';
+export { exitWhenFlushed } from '@onramp/core';

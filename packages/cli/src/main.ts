@@ -1,7 +1,7 @@
 // The `onramp` command line.
 import { parseArgs } from 'node:util';
 import { runInfraCheck } from '@onramp/infra-check';
-import { ConfigError, exitCodeOf, loadConfig, type Consumer } from '@onramp/core';
+import { ConfigError, EXIT, exitCodeOf, loadConfig, type Consumer } from '@onramp/core';
 import { consumerNames } from './consumer-modules.js';
 import { backfillConsumer, listConsumers } from './consumers-command.js';
 import { openContext, processIo, type Io } from './context.js';
@@ -14,8 +14,9 @@ import { listEvents, tailEvents } from './events-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { reindexCommand } from './reindex-command.js';
 import { replayCommand } from './replay-command.js';
-import { startCommand } from './start-command.js';
+import { checkComponentsConfig, chooseComponents, startCommand } from './start-command.js';
 import { trainCommand } from './train-command.js';
+import { UsageError } from './usage-error.js';
 
 export const USAGE = `usage: onramp <command>
 
@@ -38,9 +39,10 @@ export const USAGE = `usage: onramp <command>
   infra check [dir] [--format table|json|sarif]   check Terraform against the MLPS 2.0 level-3 rules
   train [--model-id ID] [--training-index I] [--field F] [--nlist N]   train a faiss IVF-PQ k-NN model in OpenSearch
 
-consumers: ${consumerNames().join(', ')}`;
+consumers: ${consumerNames().join(', ')}
 
-class UsageError extends Error {}
+exit codes: 0 ok, 1 failed (or infra check found something), 2 usage, 69 MySQL or Redis unavailable,
+75 run "onramp migrate" first, 78 bad configuration`;
 
 function integer(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -91,12 +93,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return 64;
+    return EXIT.usage;
   }
   const { values: v, positionals: [command, sub, target] } = parsed;
-  if (command === undefined || v.help === true) {
+  if (v.help === true) {
     io.out(USAGE);
-    return command === undefined ? 64 : 0;
+    return EXIT.ok;
+  }
+  if (command === undefined) {
+    io.err(USAGE);
+    return EXIT.usage;
   }
   try {
     const filter = {
@@ -106,7 +112,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const run = async (): Promise<'keep-running' | void> => {
       if (command === 'migrate' && sub === undefined) return migrateCommand(loadConfig(), io);
       if (command === 'start') {
-        await startCommand(await openContext(), io, v.only);
+        // Everything checkable is checked before anything starts: the command line, then the configuration.
+        const config = loadConfig();
+        const names = chooseComponents(v.only, config);
+        checkComponentsConfig(config, names);
+        await startCommand(await openContext(config), io, names);
         return 'keep-running';
       }
       if (command === 'events' && (sub === 'list' || sub === 'tail')) {
@@ -182,7 +192,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`${error.message}\n\n${USAGE}`);
-      return 64;
+      return EXIT.usage;
     }
     // A bad configuration says it all itself; the rest say which command failed.
     io.err(error instanceof ConfigError ? error.message : `onramp ${command}: ${(error as Error).message}`);

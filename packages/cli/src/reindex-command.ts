@@ -1,11 +1,11 @@
 // `onramp reindex`: rebuild the search index from the log and swap it in, with a progress bar on a
 // terminal. A running `onramp start` notices the swap and moves to the new index by itself.
-import { Presets, SingleBar } from 'cli-progress';
 import { Queue } from 'bullmq';
-import { redisOptions } from '@onramp/core';
+import { redisOptions, waitForRedis } from '@onramp/core';
 import { indexerModule, reindex, type ReindexResult } from '@onramp/indexer';
 import { createSearch } from '@onramp/search';
 import type { CommandContext, Io } from './context.js';
+import { progressBar } from './progress.js';
 
 /**
  * Holds the live indexer of every process around the swap: its queue is paused (BullMQ, in Redis) and
@@ -29,8 +29,10 @@ function liveIndexer(ctx: CommandContext) {
 }
 
 export async function reindexCommand(ctx: CommandContext, io: Io): Promise<ReindexResult> {
+  // It pauses the live indexer's queue in Redis: a Redis that is not there, or not as configured, is said first.
+  await waitForRedis(ctx.config.redisUrl, { onWaiting: io.err });
   const search = await createSearch(ctx.config, ctx.logger);
-  const bar = io.isTty ? new SingleBar({ clearOnComplete: true, format: 'embedding {bar} {value}/{total} items' }, Presets.shades_classic) : undefined;
+  const bar = progressBar(io, 'embedding');
   try {
     try {
       await search.store.open({ name: search.embedder.name, dimension: search.embedder.dimension });
@@ -38,24 +40,19 @@ export async function reindexCommand(ctx: CommandContext, io: Io): Promise<Reind
       // An index built by another embedder is exactly what a reindex is for.
       if ((error as { code?: unknown }).code !== 'index_mismatch') throw error;
     }
-    let started = false;
     const result = await reindex({
       db: ctx.db,
       search,
       logger: ctx.logger,
       live: liveIndexer(ctx),
       docsRoots: ctx.config.docsRoots,
-      onProgress: (done, total) => {
-        if (!started) bar?.start(total, 0);
-        started = true;
-        bar?.update(done);
-      },
+      onProgress: (done, total, phase) => bar.update(done, total, phase === 'reading' ? 'reading the log' : phase),
     });
-    bar?.stop();
+    bar.stop();
     io.out(`reindexed ${result.items} item(s) from ${result.sources} people and documents (${result.events} events, up to seq ${result.seq}) into ${result.indexName} with ${result.embedder}`);
     return result;
   } finally {
-    bar?.stop();
+    bar.stop();
     await search.close();
   }
 }

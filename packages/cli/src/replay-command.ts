@@ -1,15 +1,12 @@
 // `onramp replay`: a progress bar on a terminal, a summary at the end.
-import { SingleBar, Presets } from 'cli-progress';
 import { replayRange, type ReplayRequest } from '@onramp/core';
 import type { CommandContext, Io } from './context.js';
+import { progressBar } from './progress.js';
 
 export async function replayCommand(ctx: CommandContext, io: Io, request: ReplayRequest): Promise<void> {
-  const bar = io.isTty && request.dryRun !== true ? new SingleBar({ clearOnComplete: true }, Presets.shades_classic) : undefined;
+  const bar = request.dryRun === true ? undefined : progressBar(io, 'scheduling');
   try {
-    const summary = await replayRange(ctx.db, request, (done, total) => {
-      if (done === total || done % 10_000 < 2000) bar?.start(total, 0);
-      bar?.update(done);
-    });
+    const summary = await replayRange(ctx.db, request, (done, total) => bar?.update(done, total));
     bar?.stop();
     const skip = request.force === true ? 'delivered again (--force)' : 'skipped by the consumer (use --force to redo)';
     if (summary.dryRun) {

@@ -1,10 +1,11 @@
 // `onramp start [--only a,b]`: the services in one process, each closed in turn on SIGTERM.
-import { closeAll, closeOnSignal, openDeliveryQueues, resolveTokens, startDispatcher, type Closer } from '@onramp/core';
+import { closeAll, closeOnSignal, openDeliveryQueues, resolveTokens, startDispatcher, waitForRedis, type Closer, type Config } from '@onramp/core';
 import { startIngest, startMnsIntakeComponent } from '@onramp/ingest';
-import { AUTH_DISABLED_WARNING, startSearchApi } from '@onramp/search-api';
+import { AUTH_DISABLED_WARNING, searchApiAuthenticator, startSearchApi } from '@onramp/search-api';
 import { CONSUMER_MODULES, registerModules } from './consumer-modules.js';
 import type { CommandContext, Io } from './context.js';
 import { acquireSearch } from './search-runtime.js';
+import { UsageError } from './usage-error.js';
 
 type Component = (ctx: CommandContext, io: Io) => Promise<Closer>;
 
@@ -67,34 +68,55 @@ export const COMPONENTS: Record<string, Component> = {
 };
 
 /** Components `start` runs without --only only when configured: MNS intake needs a queue. */
-function configured(name: string, ctx: CommandContext | undefined): boolean {
-  return name !== 'mns-intake' || ctx?.config.mns.queue !== undefined;
+function configured(name: string, config: Config | undefined): boolean {
+  return name !== 'mns-intake' || config?.mns.queue !== undefined;
 }
 
-export function chooseComponents(only: string | undefined, ctx?: CommandContext): string[] {
-  if (only === undefined) return Object.keys(COMPONENTS).filter((name) => configured(name, ctx));
+export function chooseComponents(only: string | undefined, config?: Config): string[] {
+  if (only === undefined) return Object.keys(COMPONENTS).filter((name) => configured(name, config));
   const chosen = only.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = chosen.filter((name) => COMPONENTS[name] === undefined);
   if (unknown.length > 0 || chosen.length === 0) {
-    throw new Error(`--only takes a comma-separated list of ${Object.keys(COMPONENTS).join(', ')}; got "${only}"`);
+    throw new UsageError(`--only takes a comma-separated list of ${Object.keys(COMPONENTS).join(', ')}; got "${only}"`);
   }
   return chosen;
 }
 
-export async function startCommand(ctx: CommandContext, io: Io, only: string | undefined): Promise<void> {
-  const names = chooseComponents(only, ctx);
-  const closers: Closer[] = [() => ctx.db.destroy()];
+/**
+ * The configuration checks of the chosen components beyond loadConfig's, run before anything starts, so
+ * that a bad setting of the last component does not leave the first ones started (ConfigError).
+ */
+const CONFIG_CHECKS: Record<string, (config: Config) => void> = {
+  'search-api': (config) => void searchApiAuthenticator(config),
+};
+
+export function checkComponentsConfig(config: Config, names: string[]): void {
+  for (const name of names) CONFIG_CHECKS[name]?.(config);
+}
+
+/** Every component but search-api (which reads the index only) talks to Redis. */
+const needsRedis = (names: string[]) => names.some((name) => name !== 'search-api');
+
+/** Starts the components; returns 'stopped' when a signal stopped it while starting (the signal ends the process). */
+export async function startCommand(ctx: CommandContext, io: Io, names: string[]): Promise<'started' | 'stopped'> {
+  const stopping = new AbortController();
+  const closers: Closer[] = [() => ctx.db.destroy(), async () => stopping.abort()];
   const close = closeAll(closers, ctx.logger);
   closeOnSignal(close, ctx.logger);
   try {
     // `onramp migrate` recorded every consumer's subscription; recording them again (rows, no DDL) keeps a
     // deploy that adds a consumer without a migration from missing events appended before its worker runs.
     await registerModules(ctx.db);
+    if (needsRedis(names)) await waitForRedis(ctx.config.redisUrl, { signal: stopping.signal, onWaiting: io.err });
     for (const name of names) closers.push(await COMPONENTS[name]!(ctx, io));
   } catch (error) {
+    // Aborted before close() (which aborts too): a signal stopped the start, and that is no failure.
+    const stopped = stopping.signal.aborted;
     await close();
+    if (stopped) return 'stopped';
     throw error;
   }
   ctx.logger.info({ components: names }, 'onramp started');
   io.out(`onramp started: ${names.join(', ')}`);
+  return 'started';
 }

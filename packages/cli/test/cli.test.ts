@@ -147,7 +147,7 @@ t.test('usage errors name the problem', async (t) => {
   ];
   for (const [argv, message] of cases) {
     const io = capture();
-    t.equal(await main(argv, io), 64, argv.join(' '));
+    t.equal(await main(argv, io), 2, argv.join(' '));
     t.match(io.errors.join('\n'), message);
   }
   const bad = capture();

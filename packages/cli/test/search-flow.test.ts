@@ -1,6 +1,7 @@
 // People and documents go in through the log and come out of POST /search, as `onramp start` runs them:
 // the dispatcher, the indexer consumer and search-api in one process, sharing the embedded index.
 import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,7 +124,14 @@ t.test('people and documents flow from the log to /search, filtered by the calle
       queries++;
     }
   })();
-  const result = await reindexCommand(ctx, io);
+  // On a terminal the bar shows each phase from its start: reading the log, then embedding (issue 13:
+  // the first 17 s of a reindex showed nothing).
+  const bar = new PassThrough();
+  let drawn = '';
+  bar.on('data', (chunk: Buffer) => (drawn += chunk.toString()));
+  const result = await reindexCommand(ctx, { ...io, isTty: true, progressStream: bar });
+  const reading = drawn.indexOf('reading the log');
+  t.ok(reading >= 0 && reading < drawn.indexOf('embedding'), 'the bar reads the log first, then embeds');
   await new Promise((r) => setTimeout(r, 100));
   searching = false;
   await load;

@@ -18,7 +18,7 @@ const ROOT_PACKAGE = fileURLToPath(new URL('../../../package.json', import.meta.
 
 t.test('npm start runs migrate, then start', async (t) => {
   const { scripts } = JSON.parse(readFileSync(ROOT_PACKAGE, 'utf8')) as { scripts: Record<string, string> };
-  t.match(scripts.start, /node bin\/onramp\.js migrate && SEARCH_AUTH=disabled node bin\/onramp\.js start$/);
+  t.match(scripts.start, /node bin\/onramp\.js migrate && SEARCH_AUTH=disabled exec node bin\/onramp\.js start$/);
 });
 
 t.test('npm start with no keys and no database: sample joiner → .eml file + dry-run GitBook record, both in events list', async (t) => {

@@ -92,11 +92,43 @@ export class SchemaMismatch extends OnrampError {
 }
 
 /**
- * A process's exit code for the error that stopped it (sysexits): 78 bad configuration, 75 a log whose
- * schema is not this code's (the same run succeeds once `onramp migrate` has run), 1 anything else.
+ * A service the process needs (MySQL, Redis) cannot be reached or refused it. The message names the
+ * service, where it was looked for and the variable that says so, e.g. `MySQL at 127.0.0.1:3399
+ * (DATABASE_URL) refused the connection`; the same run may succeed once the service is back.
  */
+export class DependencyUnavailable extends OnrampError {
+  constructor(
+    readonly dependency: string,
+    readonly variable: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('dependency_unavailable', message, options);
+  }
+}
+
+/**
+ * The exit codes of every onramp command and process (sysexits where one fits; README, "Exit codes").
+ * Renumbering one breaks whoever scripts around them.
+ */
+export const EXIT = {
+  ok: 0,
+  /** A command that failed, or a check that found something (infra check's findings). */
+  failure: 1,
+  /** Wrong command line. */
+  usage: 2,
+  /** EX_UNAVAILABLE: a service it needs (MySQL, Redis) cannot be reached. */
+  unavailable: 69,
+  /** EX_TEMPFAIL: the log's schema is not this code's; the same run succeeds once `onramp migrate` has run. */
+  schema: 75,
+  /** EX_CONFIG: bad configuration. */
+  config: 78,
+} as const;
+
+/** A process's exit code for the error that stopped it (EXIT). */
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof ConfigError) return 78;
-  if (error instanceof SchemaMismatch) return 75;
-  return 1;
+  if (error instanceof ConfigError) return EXIT.config;
+  if (error instanceof SchemaMismatch) return EXIT.schema;
+  if (error instanceof DependencyUnavailable) return EXIT.unavailable;
+  return EXIT.failure;
 }

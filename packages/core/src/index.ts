@@ -34,3 +34,7 @@ export * from './log/callback-tokens.js';
 export * from './log/intake-dead-letters.js';
 export * from './log/person-state.js';
 export * from './queue/held-deprovisionings.js';
+export * from './queue/wait-for-redis.js';
+export * from './dependency-failure.js';
+export * from './queue/redis-error-reporter.js';
+export * from './queue/consumer-metrics.js';

@@ -1,6 +1,7 @@
 // Structured logs, one event per line. Personal data and secrets never reach a log line: the paths
 // below are redacted wherever they appear.
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 import { serializeError, type SerializedError } from './error-serializer.js';
 
 export type { Logger } from 'pino';
@@ -12,7 +13,15 @@ const REDACT = [
   'req.headers.authorization', 'headers.authorization', 'data',
 ];
 
-/** A logger writing to stdout, or to `destination` (tests capture the lines there). */
+/**
+ * Where log lines go by default: readable lines on a terminal, one JSON object a line otherwise (to a
+ * file, a pipe, a log collector). Both synchronous, so a line is out before a crash or exit.
+ */
+function prettyOnTerminal(): DestinationStream | undefined {
+  return process.stdout.isTTY === true ? PinoPretty({ sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : undefined;
+}
+
+/** A logger writing to stdout (pretty on a terminal, JSON otherwise), or to `destination` (tests capture the lines there). */
 export function createLogger(level: string, name = 'onramp', destination?: DestinationStream): Logger {
   const options = {
     name,
@@ -33,7 +42,9 @@ export function createLogger(level: string, name = 'onramp', destination?: Desti
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return destination === undefined ? pino(options) : pino(options, destination);
+  const stream = destination ?? prettyOnTerminal();
+  // pino's own default stream (stdout, synchronous) when neither applies.
+  return stream === undefined ? pino(options) : pino(options, stream);
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });

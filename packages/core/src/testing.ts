@@ -109,7 +109,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   };
   const kill = async () => {
     const running = child;
-    if (running === undefined || running.exitCode !== null) return;
+    // A process ended by a signal has signalCode set and exitCode null: it has ended all the same.
+    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
     await new Promise((resolve) => {
       running.once('exit', resolve);
       running.kill('SIGKILL');

@@ -8,7 +8,7 @@ import { CONFIG_VARIABLES } from '@onramp/core';
 import { Ajv } from 'ajv';
 import t from 'tap';
 import { parse } from 'yaml';
-import { repoRoot, sharedData } from './helpers.js';
+import { fixtures, repoRoot } from './helpers.js';
 
 interface ComposeService {
   image?: string;
@@ -27,7 +27,7 @@ const HTTP_PORTS: Record<string, [string, string]> = { ingest: ['INGEST_PORT', '
 
 t.test('validates against the Compose Specification schema', async (t) => {
   // The spec names draft-07 by a URI Ajv does not know; Ajv's default dialect is draft-07.
-  const { $schema: _dialect, ...schema } = JSON.parse(readFileSync(join(sharedData, 'compose-spec.json'), 'utf8'));
+  const { $schema: _dialect, ...schema } = JSON.parse(readFileSync(join(fixtures, 'compose-spec', 'compose-spec.json'), 'utf8'));
   const ajv = new Ajv({ strict: false, allErrors: true });
   const validate = ajv.compile(schema);
   const valid = validate(compose);
@@ -84,7 +84,12 @@ t.test('Dockerfile: multi-stage, production dependencies only, non-root', async 
   t.ok(stages.length >= 2, 'at least a build and a runtime stage');
   t.match(stages[0], /npm ci && npm run build/);
   const runtime = stages[stages.length - 1]!;
-  t.match(runtime, /npm ci --omit=dev/);
+  // Issue 13: the runtime stage copies the built production modules (an `npm ci --ignore-scripts` there
+  // dropped hnswlib-node's native build); packages/cli/test/docker-runtime.test.ts runs the same steps.
+  t.match(stages[0], /apt-get install[^\n]*python3 make g\+\+/, 'the build stage can compile hnswlib-node');
+  t.match(stages[0], /runtime-files\.sh \/app \/out/, 'the build stage assembles the runtime files, production dependencies only');
+  t.match(runtime, /^COPY --from=build[^\n]* \/out \.\//m, 'the runtime stage copies the built modules');
+  t.notMatch(runtime, /npm (ci|install)/, 'and installs nothing');
   t.match(runtime, /^USER (?!root)\S+/m);
-  t.notMatch(runtime, /COPY --from=build \/app\/node_modules/, 'build-stage dependencies are not copied');
+  t.match(runtime, /^HEALTHCHECK /m);
 });

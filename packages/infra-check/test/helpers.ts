@@ -8,8 +8,6 @@ import { runInfraCheck } from '../src/run-infra-check.js';
 
 export const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const repoRoot = resolve(packageDir, '..', '..');
-/** shared/ sits next to the repository: `<repo>/../shared`. */
-export const sharedData = resolve(repoRoot, '..', 'shared', 'data');
 export const infraDir = join(repoRoot, 'infra');
 export const fixtures = join(packageDir, 'test', 'fixtures');
 

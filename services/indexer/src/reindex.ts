@@ -18,7 +18,8 @@ export interface ReindexDeps {
   /** Where documents named by location may be read from (DOCS_ROOTS). */
   docsRoots: DocsRoots;
   /** Progress while embedding: items done of total. */
-  onProgress?: (done: number, total: number) => void;
+  /** `phase`: 'reading' the log (done/total in seqs), 'training' the local model (0/1, then 1/1), 'embedding' items. */
+  onProgress?: (done: number, total: number, phase?: 'reading' | 'training' | 'embedding') => void;
   /** Events read from the log per query. */
   pageSize?: number;
   /** Holds the live indexer (every process) around the swap; without it, nothing is paused. */
@@ -54,8 +55,10 @@ async function* indexerEvents(db: Db, after: number, upTo: number, pageSize: num
 async function foldLog(deps: ReindexDeps, upTo: number, person: PersonLookup): Promise<{ state: Map<string, IndexDraft[]>; events: number }> {
   const state = new Map<string, IndexDraft[]>();
   let events = 0;
+  deps.onProgress?.(0, upTo, 'reading');
   for await (const event of indexerEvents(deps.db, 0, upTo, deps.pageSize ?? 1000)) {
     events++;
+    if (events % 100 === 0) deps.onProgress?.(event.seq, upTo, 'reading');
     try {
       const effect = await indexEffect(event, deps.docsRoots, person);
       if (effect === undefined) continue;
@@ -77,14 +80,15 @@ export async function reindex(deps: ReindexDeps): Promise<ReindexResult> {
   const { state, events } = await foldLog(deps, seq, person);
   const drafts = [...state.values()].flat();
 
+  if (search.train !== undefined) deps.onProgress?.(0, 1, 'training');
   const trained = search.train === undefined ? undefined : await search.train(drafts.map(searchableText));
   const embedder: Embedder = trained?.embedder ?? search.embedder;
   const target = await search.store.beginRebuild({ name: embedder.name, dimension: embedder.dimension });
   for (let i = 0; i < drafts.length; i += EMBED_BATCH) {
     await search.store.upsert(await embedDrafts(embedder, drafts.slice(i, i + EMBED_BATCH)), target);
-    deps.onProgress?.(Math.min(i + EMBED_BATCH, drafts.length), drafts.length);
+    deps.onProgress?.(Math.min(i + EMBED_BATCH, drafts.length), drafts.length, 'embedding');
   }
-  if (drafts.length === 0) deps.onProgress?.(0, 0);
+  if (drafts.length === 0) deps.onProgress?.(0, 0, 'embedding');
 
   // Events that arrived while we worked, until a read finds none (bounded: the log may never be still).
   let caughtUp = events;

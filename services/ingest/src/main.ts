@@ -4,8 +4,9 @@ import { openDeliveryQueues, resolveTokens, runService, startDispatcher } from '
 import { startMnsIntakeComponent } from './mns/start-mns-intake.js';
 import { startIngest } from './start-ingest.js';
 
-await runService('ingest', async ({ config, logger, openLog }) => {
+await runService('ingest', async ({ config, logger, openLog, waitForRedis }) => {
   const log = await openLog();
+  await waitForRedis();
   const tokens = await resolveTokens(config);
   const queues = openDeliveryQueues(config.redisUrl, log.queuePrefix);
   const dispatcher = startDispatcher(log.db, queues, logger.child({ component: 'dispatcher' }));

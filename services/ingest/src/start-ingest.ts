@@ -8,7 +8,10 @@ import {
   createAppendBatcher,
   metricsToken,
   createRegistry,
+  deliveryPrefix,
+  openDeliveryQueues,
   redisOptions,
+  registerConsumerMetrics,
   type Config,
   type Db,
   type Logger,
@@ -37,13 +40,18 @@ export async function startIngest(
   // Only for /readyz: the events reach Redis through the dispatcher, which must be able to.
   const redis = new Redis({ ...redisOptions(config.redisUrl, 'producer'), lazyConnect: true });
   redis.on('error', () => undefined); // reported by /readyz
+  // Ingest's /metrics also carries every consumer's lag, in-flight work, dead letters and queue depth
+  // (consumers have no HTTP port of their own); read on scrape, from MySQL and BullMQ.
+  const registry = createRegistry('ingest');
+  const queues = openDeliveryQueues(config.redisUrl, await deliveryPrefix(deps.db, config.queuePrefix));
+  registerConsumerMetrics(registry, deps.db, (consumer) => queues.queue(consumer).getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'));
   const app = buildIngestApp({
     db: deps.db,
     append: (events) => batcher.append(events),
     tokens: deps.tokens,
     maxBodyBytes: config.ingest.maxBodyBytes,
     logger,
-    registry: createRegistry('ingest'),
+    registry,
     checks: {
       mysql: () => sql`SELECT 1`.execute(deps.db),
       redis: () => redis.ping(),
@@ -60,6 +68,7 @@ export async function startIngest(
     url,
     async close() {
       await app.close().catch((error: unknown) => logger.warn({ err: error }, 'closing HTTP failed'));
+      await queues.close().catch((error: unknown) => logger.warn({ err: error }, 'closing queue handles failed'));
       redis.disconnect();
     },
   };

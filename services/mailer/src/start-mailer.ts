@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { closeAll, redisOptions, runConsumer, type Closer, type Config, type ServiceWorkerOptions } from '@onramp/core';
+import { closeAll, redisErrorReporter, redisOptions, runConsumer, type Closer, type Config, type ServiceWorkerOptions } from '@onramp/core';
 import { createBatchPlans } from './batch-plans.js';
 import { createLocalCaptureSender } from './local-capture-sender.js';
 import type { MailSender } from './mail-sender.js';
@@ -35,6 +35,7 @@ export async function startMailer(config: Config, options: MailerOptions): Promi
     else logger.info({ directory }, 'mail capture: welcome emails are written as .eml files');
   } else {
     const redis = new Redis(redisOptions(config.redisUrl, 'worker'));
+    redis.on('error', redisErrorReporter(logger, config.redisUrl));
     closers.push(async () => void (await redis.quit()));
     const keyPrefix = `${options.queuePrefix}:mailer`;
     sender = createResendSender({

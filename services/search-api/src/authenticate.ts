@@ -2,7 +2,7 @@
 // shared HMAC secret. The `groups` claim decides which documents the caller may read. With
 // SEARCH_AUTH=disabled (only ever set explicitly) every caller may read everything.
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { OnrampError, Unauthorized } from '@onramp/core';
+import { ConfigError, OnrampError, Unauthorized } from '@onramp/core';
 
 export interface Caller {
   subject: string | undefined;
@@ -43,7 +43,7 @@ export function createAuthenticator(options: AuthOptions): Authenticate {
     key = new TextEncoder().encode(options.jwtSecret);
     algorithms = ['HS256', 'HS384', 'HS512'];
   } else {
-    throw new OnrampError('config_invalid', 'search-api needs SEARCH_JWKS_URL or SEARCH_JWT_SECRET (or SEARCH_AUTH=disabled, set explicitly)');
+    throw new ConfigError(['search-api needs SEARCH_JWKS_URL or SEARCH_JWT_SECRET (or SEARCH_AUTH=disabled, set explicitly)']);
   }
   // A token without `exp` would be good forever: jose refuses it when the claim is required.
   const verifyOptions = {

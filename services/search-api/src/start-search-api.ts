@@ -2,10 +2,25 @@
 // then loudly), the search runtime, and the HTTP listener.
 import { createRegistry, metricsToken, type Config, type Logger } from '@onramp/core';
 import type { SearchRuntime } from '@onramp/search';
-import { createAuthenticator } from './authenticate.js';
+import { createAuthenticator, type Authenticate } from './authenticate.js';
 import { buildSearchApp } from './search-app.js';
 
 export const AUTH_DISABLED_WARNING = 'SEARCH_AUTH=disabled: callers are not authenticated and every caller may read every document';
+
+/**
+ * The caller authentication the configuration asks for; ConfigError when it cannot be had. Cheap and
+ * offline (a JWKS is fetched on the first request), so `onramp start` checks it before starting anything.
+ */
+export function searchApiAuthenticator(config: Config): Authenticate {
+  const { search } = config;
+  return createAuthenticator({
+    mode: search.auth,
+    jwksUrl: search.jwksUrl,
+    jwtSecret: search.jwtSecret,
+    audience: search.jwtAudience,
+    issuer: search.jwtIssuer,
+  });
+}
 
 export interface RunningSearchApi {
   url: string;
@@ -19,13 +34,7 @@ export async function startSearchApi(
 ): Promise<RunningSearchApi> {
   const logger = deps.logger.child({ service: 'search-api' });
   const { search } = config;
-  const authenticate = createAuthenticator({
-    mode: search.auth,
-    jwksUrl: search.jwksUrl,
-    jwtSecret: search.jwtSecret,
-    audience: search.jwtAudience,
-    issuer: search.jwtIssuer,
-  });
+  const authenticate = searchApiAuthenticator(config);
   if (search.auth === 'disabled') logger.warn({ production: config.production }, AUTH_DISABLED_WARNING);
   const { embedder, store } = deps.search;
   await store.open({ name: embedder.name, dimension: embedder.dimension });

@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { InvalidEvent, OnrampError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { registerAccessLog } from './access-log.js';
 
 export interface Problem {
   status: number;
@@ -65,6 +66,7 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
 }
 
 export function registerProblemHandlers(app: FastifyInstance, logger: Logger): void {
+  registerAccessLog(app, logger);
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error);
     // The route, not the URL: a query string (or a path parameter) may carry a name or an address.

@@ -6,6 +6,8 @@ import { createPool, type Pool, type PoolOptions } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
 import { migrations } from './migrations.js';
 import { checkSchema } from './schema-version.js';
+import { mysqlFailure } from '../dependency-failure.js';
+import { ConfigError } from '../errors.js';
 
 export interface EventsTable {
   seq: Generated<number>;
@@ -84,7 +86,7 @@ export async function deliveryPrefix(db: Db, configuredPrefix: string): Promise<
 function poolOptions(url: string): PoolOptions & { database: string } {
   const parsed = new URL(url);
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'onramp';
-  if (!/^[A-Za-z0-9_]+$/.test(database)) throw new Error(`DATABASE_URL names an unusable database "${database}"`);
+  if (!/^[A-Za-z0-9_]+$/.test(database)) throw new ConfigError([`DATABASE_URL names an unusable database "${database}" (letters, digits and _ only)`]);
   return {
     host: parsed.hostname,
     port: Number(parsed.port || 3306),
@@ -102,7 +104,9 @@ function poolOptions(url: string): PoolOptions & { database: string } {
 /** Creates the database if it does not exist; idempotent. Needs the CREATE privilege: `onramp migrate` only. */
 export async function createDatabaseIfMissing(url: string): Promise<void> {
   const { database, ...options } = poolOptions(url);
-  const connection = await createConnection(options);
+  const connection = await createConnection(options).catch((error: unknown) => {
+    throw mysqlFailure(error, url);
+  });
   try {
     await connection.query(
       `CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
@@ -155,7 +159,7 @@ export async function connectLog(url: string, connectionLimit = 10): Promise<Db>
     await checkSchema(db, poolOptions(url).database);
   } catch (error) {
     await db.destroy();
-    throw error;
+    throw mysqlFailure(error, url);
   }
   return db;
 }

@@ -1,6 +1,8 @@
 // The runtime every consumer runs in: takes delivery jobs from the consumer's queue, loads the event
 // from the log, skips what is already done, runs the handler, and records the result. Retries with
 // exponential back-off and jitter; a permanent error or the last attempt makes a dead letter.
+import { connectionFailureReason } from '../dependency-failure.js';
+import { redisErrorReporter } from './redis-error-reporter.js';
 import { DelayedError, Queue, UnrecoverableError, Worker, type JobsOptions, type Job } from 'bullmq';
 import { Gauge, type Registry } from 'prom-client';
 import type { CloudEvent, StoredEvent } from '../events/cloud-event.js';
@@ -189,7 +191,9 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
     ...(runtime.lockDurationMs === undefined ? {} : { lockDuration: runtime.lockDurationMs }),
     ...(runtime.stalledIntervalMs === undefined ? {} : { stalledInterval: runtime.stalledIntervalMs }),
   });
-  worker.on('error', (error) => log.warn({ err: error }, 'worker connection error'));
+  // While Redis is down the worker reconnects on its own; one line every few seconds says so.
+  const redisDown = redisErrorReporter(log, runtime.redisUrl);
+  worker.on('error', (error) => (connectionFailureReason(error) === undefined ? log.warn({ err: error }, 'worker connection error') : redisDown(error)));
 
   let closing: Promise<void> | undefined;
   return {

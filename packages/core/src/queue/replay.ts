@@ -95,6 +95,7 @@ export async function replayRange(
       },
     ]);
   await record(OUTCOME.replayRequested, { matched: counts.matched, alreadyCompleted: counts.alreadyCompleted });
+  onProgress(0, counts.matched);
 
   const readPage = (after: number) =>
     rangeQuery(db, request, subscribed).select(['events.seq', 'events.subject']).where('events.seq', '>', after).orderBy('events.seq').limit(PAGE).execute();

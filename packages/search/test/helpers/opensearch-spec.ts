@@ -31,7 +31,8 @@ type Loc = { file: string; pointer: string };
 const BASE = 'https://opensearch-api-spec.local/spec/';
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
-export const DEFAULT_SPEC_DIR = process.env.OPENSEARCH_API_SPEC_DIR ?? join(REPO_ROOT, '..', 'shared', 'data', 'opensearch-api-spec', 'spec');
+// The subset vendored with the tests (see its README); OPENSEARCH_API_SPEC_DIR points at a full copy instead.
+export const DEFAULT_SPEC_DIR = process.env.OPENSEARCH_API_SPEC_DIR ?? join(REPO_ROOT, 'packages', 'search', 'test', 'fixtures', 'opensearch-api-spec', 'spec');
 
 function escapeSegment(segment: string): string {
   return encodeURIComponent(segment.replace(/~/g, '~0').replace(/\//g, '~1'));
