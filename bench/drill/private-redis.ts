@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort, untilRedisAnswers } from '@onramp/core/testing';
+import { freePort, killNow, untilRedisAnswers } from '@onramp/core/testing';
 
 export interface PrivateRedis {
   url: string;
@@ -29,14 +29,7 @@ export async function startPrivateRedis(folder: string): Promise<PrivateRedis> {
     );
     await untilRedisAnswers(port, child, 300);
   };
-  const kill = async () => {
-    const running = child;
-    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
-    await new Promise((resolve) => {
-      running.once('exit', resolve);
-      running.kill('SIGKILL');
-    });
-  };
+  const kill = () => killNow(child);
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,

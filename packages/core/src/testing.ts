@@ -107,17 +107,18 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     });
     await untilRedisAnswers(port, child);
   };
-  const kill = async () => {
-    const running = child;
-    // A process ended by a signal has signalCode set and exitCode null: it has ended all the same.
-    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
-    await new Promise((resolve) => {
-      running.once('exit', resolve);
-      running.kill('SIGKILL');
-    });
-  };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, kill, restart: start };
+  return { url: `redis://127.0.0.1:${port}`, port, kill: () => killNow(child), restart: start };
+}
+
+/** SIGKILL (as in a crash), resolved once the process has ended; a process that already ended is left alone. */
+export async function killNow(child: ChildProcess | undefined): Promise<void> {
+  // A process ended by a signal has signalCode set and exitCode null: it has ended all the same.
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGKILL');
+  });
 }
 
 /** Polls `probe` until it returns something other than undefined/false; fails after `timeoutMs`. */
