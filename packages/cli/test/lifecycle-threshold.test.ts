@@ -51,7 +51,7 @@ t.test('25 leavers in ten minutes: 20 deprovisioned, 5 held until approve releas
   t.match(metrics, /onramp_deprovisionings_held\{consumer="gitbook-sync",service="ingest"\} 5/);
 
   const bad = capture();
-  t.equal(await main(['lifecycle', 'approve'], bad), 64, 'approve needs --all or --seq');
+  t.equal(await main(['lifecycle', 'approve'], bad), 2, 'approve needs --all or --seq (a usage error)');
   const approve = capture();
   t.equal(await main(['lifecycle', 'approve', '--all'], approve), 0);
   t.match(approve.lines, ['5 deprovisioning(s) approved; the relay hands them to their consumer again']);
