@@ -4,8 +4,7 @@
 // (its queue, in every process), so no event is written to the old generation after the new one read
 // the log: the checkpoint then says exactly up to which seq the new generation holds the log, and the
 // live indexer goes on from there. Queries keep hitting the old index until the swap, so none fails.
-import { randomUUID } from 'node:crypto';
-import { appendEvents, lastSeq, OUTCOME, onrampSource, personState, readEvents, writeCheckpoint, type Db, type DocsRoots, type Logger } from '@onramp/core';
+import { appendEvents, lastSeq, OUTCOME, onrampEvent, personState, readEvents, writeCheckpoint, type Db, type DocsRoots, type Logger } from '@onramp/core';
 import { searchableText, type Embedder, type IndexDraft, type SearchRuntime } from '@onramp/search';
 import { applyEffect, embedDrafts } from './apply-effect.js';
 import { indexEffect, type PersonLookup } from './index-effect.js';
@@ -115,18 +114,7 @@ export async function reindex(deps: ReindexDeps): Promise<ReindexResult> {
   await trained?.commit();
 
   const result = { indexName: target.indexName, embedder: embedder.name, events: caughtUp, sources: state.size, items: drafts.length, seq };
-  await appendEvents(db, [
-    {
-      specversion: '1.0',
-      id: randomUUID(),
-      source: onrampSource('indexer'),
-      type: OUTCOME.reindexed,
-      time: new Date().toISOString(),
-      datacontenttype: 'application/json',
-      data: { ...result, tookMs: Date.now() - started },
-      extensions: {},
-    },
-  ]);
+  await appendEvents(db, [onrampEvent('indexer', OUTCOME.reindexed, { ...result, tookMs: Date.now() - started })]);
   logger.info({ ...result, tookMs: Date.now() - started }, 'search index rebuilt and swapped in');
   return result;
 }

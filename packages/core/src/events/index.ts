@@ -8,3 +8,4 @@ export * from './document-location.js';
 export * from './storable.js';
 export * from './catalogue.js';
 export * from './document-event.js';
+export * from './onramp-event.js';

@@ -1,9 +1,9 @@
 // Writing a consumer's results: its outcome events and the (consumer, seq) completion record go in one
 // transaction, so the log never says "sent" without the record that stops a second send, or the reverse.
-import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { CloudEvent, StoredEvent } from '../events/cloud-event.js';
-import { OUTCOME, onrampSource } from '../events/event-types.js';
+import { OUTCOME } from '../events/event-types.js';
+import { onrampEvent } from '../events/onramp-event.js';
 import type { Database, Db } from '../log/database.js';
 import { appendInTransaction } from '../log/event-log.js';
 import type { Consumer } from './consumers.js';
@@ -12,18 +12,8 @@ import { inDeliveryTransaction } from './delivery-transaction.js';
 
 /** An event onramp writes about something that happened to `cause` (same subject, pointer back in data). */
 export function outcomeEvent(component: string, type: string, cause: StoredEvent, data: Record<string, unknown>): CloudEvent {
-  const event: CloudEvent = {
-    specversion: '1.0',
-    id: randomUUID(),
-    source: onrampSource(component),
-    type,
-    time: new Date().toISOString(),
-    datacontenttype: 'application/json',
-    data: { ...data, cause: { seq: cause.seq, source: cause.source, id: cause.id, type: cause.type } },
-    extensions: {},
-  };
-  if (cause.subject !== undefined) event.subject = cause.subject;
-  return event;
+  const pointer = { seq: cause.seq, source: cause.source, id: cause.id, type: cause.type };
+  return onrampEvent(component, type, { ...data, cause: pointer }, { subject: cause.subject });
 }
 
 /** A consumer's own row written in the transaction of its completion (e.g. a held deprovisioning). */

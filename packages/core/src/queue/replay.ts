@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { OnrampError } from '../errors.js';
-import { OUTCOME, onrampSource } from '../events/event-types.js';
+import { OUTCOME } from '../events/event-types.js';
+import { onrampEvent } from '../events/onramp-event.js';
 import type { Db } from '../log/database.js';
 import { appendEvents } from '../log/event-log.js';
 import type { Consumer } from './consumers.js';
@@ -82,18 +83,7 @@ export async function replayRange(
   if (dryRun) return summary;
 
   const record = (type: string, data: object) =>
-    appendEvents(db, [
-      {
-        specversion: '1.0',
-        id: `${replayId}/${type}`,
-        source: onrampSource('replay'),
-        type,
-        time: new Date().toISOString(),
-        datacontenttype: 'application/json',
-        data: { replayId, ...request, ...data },
-        extensions: {},
-      },
-    ]);
+    appendEvents(db, [onrampEvent('replay', type, { replayId, ...request, ...data }, { id: `${replayId}/${type}` })]);
   await record(OUTCOME.replayRequested, { matched: counts.matched, alreadyCompleted: counts.alreadyCompleted });
   onProgress(0, counts.matched);
 

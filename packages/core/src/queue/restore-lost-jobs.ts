@@ -2,10 +2,10 @@
 // failed over to a replica that missed it, FLUSHALL, a job BullMQ gave up on as stalled) is queued
 // again, and the log records that it happened. Rows are checked a page at a time, round the table, so
 // that a long backlog is covered in full over a few passes.
-import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { JobsOptions } from 'bullmq';
-import { OUTCOME, onrampSource } from '../events/event-types.js';
+import { OUTCOME } from '../events/event-types.js';
+import { onrampEvent } from '../events/onramp-event.js';
 import type { Database } from '../log/database.js';
 import { appendEvents } from '../log/event-log.js';
 import { DELIVERY_OPTIONS, deliveryJobId } from './consumers.js';
@@ -72,16 +72,9 @@ export async function restoreLostJobs(
   if (result.length > 0) {
     await appendEvents(
       db,
-      result.map(({ consumer, seqs }) => ({
-        specversion: '1.0' as const,
-        id: randomUUID(),
-        source: onrampSource('dispatcher'),
-        type: OUTCOME.jobsRestored,
-        time: new Date().toISOString(),
-        datacontenttype: 'application/json',
-        data: { consumer, count: seqs.length, firstSeq: seqs[0], lastSeq: seqs.at(-1), seqs: seqs.slice(0, 1000) },
-        extensions: {},
-      })),
+      result.map(({ consumer, seqs }) =>
+        onrampEvent('dispatcher', OUTCOME.jobsRestored, { consumer, count: seqs.length, firstSeq: seqs[0], lastSeq: seqs.at(-1), seqs: seqs.slice(0, 1000) }),
+      ),
     );
   }
   const last = rows.at(-1);
