@@ -1,6 +1,7 @@
 // /healthz, /readyz and /metrics, the same on every service.
 import type { FastifyInstance } from 'fastify';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { within } from '../within.js';
 import { requireBearer } from './bearer.js';
 
 /** Each check answers whether one dependency is reachable now. */
@@ -13,19 +14,8 @@ export function createRegistry(service: string): Registry {
   return registry;
 }
 
-async function within(ms: number, check: () => Promise<unknown>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([check().then(() => true), timeout]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** Whether a dependency answered within `ms`. */
+const answers = async (ms: number, check: () => Promise<unknown>): Promise<boolean> => (await within(ms, Promise.resolve().then(check).then(() => true))) ?? false;
 
 export interface OpsRouteOptions {
   /** When set (in production: the admin token), /metrics answers only to this bearer token. */
@@ -42,7 +32,7 @@ export function registerOpsRoutes(app: FastifyInstance, registry: Registry, chec
   app.get('/healthz', { schema: statusSchema }, async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const names = Object.keys(checks);
-    const results = await Promise.all(names.map((name) => within(2000, checks[name]!)));
+    const results = await Promise.all(names.map((name) => answers(2000, checks[name]!)));
     const dependencies = Object.fromEntries(names.map((name, i) => [name, results[i] ? 'up' : 'down']));
     const ready = results.every(Boolean);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', dependencies });

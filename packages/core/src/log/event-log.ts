@@ -4,6 +4,7 @@ import { sql, type Transaction } from 'kysely';
 import type { CloudEvent, StoredEvent } from '../events/cloud-event.js';
 import { definitionOf } from '../events/catalogue.js';
 import { requireValid } from '../events/validate.js';
+import { isCollision } from './collision.js';
 import type { Database, Db, EventsTable } from './database.js';
 
 export type AppendResult =
@@ -22,8 +23,6 @@ const ROWS_PER_STATEMENT = 500;
 // A multi-row INSERT is one packet: bounded in bytes too, so that large events (MAX_DATA_BYTES each) never
 // add up past the server's max_allowed_packet (16 MiB by default in MariaDB), even after escaping doubles them.
 const BYTES_PER_STATEMENT = 4 * 1024 * 1024;
-const ER_DUP_ENTRY = 1062;
-const ER_LOCK_DEADLOCK = 1213;
 
 // Unambiguous whatever the strings contain (a separator character could also occur inside them).
 const keyOf = (e: { source: string; id: string }) => JSON.stringify([e.source, e.id]);
@@ -129,11 +128,6 @@ export async function appendInTransaction(trx: Transaction<Database>, events: Cl
   });
 }
 
-function isRetryable(error: unknown): boolean {
-  const errno = (error as { errno?: number }).errno;
-  return errno === ER_DUP_ENTRY || errno === ER_LOCK_DEADLOCK;
-}
-
 /**
  * Appends a batch in one transaction. Returns, per event and in order, its seq or the seq it duplicates
  * (an earlier event in the log, or an earlier event of the same batch). A concurrent append of the same
@@ -145,7 +139,7 @@ export async function appendEvents(db: Db, events: CloudEvent[]): Promise<Append
     try {
       return await db.transaction().execute((trx) => appendInTransaction(trx, events));
     } catch (error) {
-      if (attempt >= 5 || !isRetryable(error)) throw error;
+      if (attempt >= 5 || !isCollision(error)) throw error;
     }
   }
 }

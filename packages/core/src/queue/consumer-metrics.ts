@@ -5,23 +5,13 @@
 import { sql } from 'kysely';
 import { Gauge, type Registry } from 'prom-client';
 import type { Db } from '../log/database.js';
+import { within } from '../within.js';
 import { consumerStatuses } from './consumer-status.js';
 
 /** What the queue gauges read: a consumer's BullMQ job counts (wait, active, delayed, failed, …). */
 export type QueueCounts = (consumer: string) => Promise<Record<string, number>>;
 
 const QUEUE_STATES = ['wait', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'] as const;
-
-async function within<T>(ms: number, work: Promise<T>): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([work, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]);
-  } catch {
-    return undefined;
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export function registerConsumerMetrics(registry: Registry, db: Db, queueCounts?: QueueCounts, timeoutMs = 2000): void {
   const labelNames = ['consumer'] as const;

@@ -6,11 +6,9 @@ import type { Database, Db } from '../log/database.js';
 import type { Logger } from '../logger.js';
 import type { JobsOptions } from 'bullmq';
 import type { DeliveryQueues } from './delivery-queues.js';
-import { isCollision } from './delivery-transaction.js';
+import { isCollision } from '../log/collision.js';
 import { dispatchPending } from './relay.js';
 import { restoreLostJobs, type RestoreCursor } from './restore-lost-jobs.js';
-
-export { dispatchPending };
 
 
 export interface DispatcherOptions {
@@ -30,7 +28,6 @@ export interface DispatcherOptions {
   /** How often queued deliveries are checked against Redis, and how old a queued row must be to count. */
   restoreEveryMs?: number;
   restoreGraceMs?: number;
-  onRestored?: (consumer: string, count: number) => void;
 }
 
 export interface Dispatcher {
@@ -70,7 +67,6 @@ export function startDispatcher(db: Db, queues: DeliveryQueues, logger: Logger, 
         restoreCursor = result.cursor;
         for (const { consumer, seqs } of result.restored) {
           logger.warn({ consumer, count: seqs.length, firstSeq: seqs[0] }, 'queued deliveries had lost their jobs (Redis emptied or failed over); queued them again');
-          options.onRestored?.(consumer, seqs.length);
         }
       }
       const moved = await dispatchPending(conn, queues, batchSize, options.jobOptions);
