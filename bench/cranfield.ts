@@ -1,6 +1,6 @@
 // Search quality on the Cranfield collection, through the real pipeline: 1,400 Document.Published events
 // in the log, the indexer consumer on its BullMQ queue, `reindex` (which trains the local LSA model on
-// the corpus), and POST /search with a JWT. Scored as ../shared/data/cranfield/README.md says.
+// the corpus), and POST /search with a JWT. Scored as packages/search/test/fixtures/cranfield/README.md says.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ import { createSearch } from '@onramp/search';
 import { buildSearchApp, createAuthenticator } from '@onramp/search-api';
 import { round } from './stats.js';
 
-export const CRANFIELD_DIR = process.env.CRANFIELD_DIR ?? new URL('../../shared/data/cranfield/', import.meta.url).pathname;
+export const CRANFIELD_DIR = process.env.CRANFIELD_DIR ?? new URL('../packages/search/test/fixtures/cranfield/', import.meta.url).pathname;
 const SECRET = 'cranfield-secret-cranfield-secret';
 const MODES = ['keyword', 'vector', 'hybrid'] as const;
 
