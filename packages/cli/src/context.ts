@@ -1,7 +1,8 @@
 // What every command needs: the validated config, a logger, and the log database (its schema checked:
 // only `onramp migrate` changes it).
 import { EventEmitter } from 'node:events';
-import { createLogger, loadConfig, openLog, type Config, type Db, type Logger } from '@onramp/core';
+import type { Registry } from 'prom-client';
+import { createLogger, createRegistry, loadConfig, openLog, type Config, type Db, type Logger } from '@onramp/core';
 
 export interface CommandContext {
   config: Config;
@@ -10,11 +11,13 @@ export interface CommandContext {
   queuePrefix: string;
   /** In-process signal from ingest to the dispatcher that events were appended. */
   appended: EventEmitter;
+  /** The process's metrics: ingest's /metrics serves them, the consumers' among them. */
+  registry: Registry;
 }
 
 export async function openContext(config: Config = loadConfig()): Promise<CommandContext> {
   const logger = createLogger(config.logLevel);
-  return { config, logger, ...(await openLog(config)), appended: new EventEmitter() };
+  return { config, logger, ...(await openLog(config)), appended: new EventEmitter(), registry: createRegistry('onramp') };
 }
 
 export interface Io {

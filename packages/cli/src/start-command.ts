@@ -1,5 +1,5 @@
 // `onramp start [--only a,b]`: the services in one process, each closed in turn on SIGTERM.
-import { closeAll, closeOnSignal, openDeliveryQueues, resolveTokens, startDispatcher, waitForRedis, type Closer, type Config } from '@onramp/core';
+import { closeAll, closeOnSignal, openDeliveryQueues, resolveTokens, startDispatcher, startTracing, waitForRedis, type Closer, type Config } from '@onramp/core';
 import { startIngest, startMnsIntakeComponent } from '@onramp/ingest';
 import { AUTH_DISABLED_WARNING, searchApiAuthenticator, startSearchApi } from '@onramp/search-api';
 import { CONSUMER_MODULES, registerModules } from './consumer-modules.js';
@@ -38,7 +38,7 @@ export const COMPONENTS: Record<string, Component> = {
     CONSUMER_MODULES.map((module): [string, Component] => [
       module.name,
       async (ctx, io) => {
-        const running = await module.start(ctx.config, { ...ctx, acquireSearch: () => acquireSearch(ctx) });
+        const running = await module.start(ctx.config, { ...ctx, runtime: { registry: ctx.registry }, acquireSearch: () => acquireSearch(ctx) });
         io.out(module.describe(ctx.config));
         const standIn = module.standIn?.(ctx.config);
         warnInProduction(ctx, io, standIn !== undefined, standIn ?? '');
@@ -100,7 +100,9 @@ const needsRedis = (names: string[]) => names.some((name) => name !== 'search-ap
 /** Starts the components; returns 'stopped' when a signal stopped it while starting (the signal ends the process). */
 export async function startCommand(ctx: CommandContext, io: Io, names: string[]): Promise<'started' | 'stopped'> {
   const stopping = new AbortController();
-  const closers: Closer[] = [() => ctx.db.destroy(), async () => stopping.abort()];
+  // Closed last, after the components: what they traced while stopping is exported too.
+  const tracing = startTracing({ ...ctx.config.tracing, serviceName: ctx.config.tracing.serviceName ?? 'onramp' });
+  const closers: Closer[] = [() => tracing.shutdown(), () => ctx.db.destroy(), async () => stopping.abort()];
   const close = closeAll(closers, ctx.logger);
   closeOnSignal(close, ctx.logger);
   try {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import t from 'tap';
-import { appendEvents, loadConfig, openDeliveryQueues, OUTCOME, readCheckpoint, readEvents, replayRange, silentLogger, startDispatcher, type CloudEvent, type Db } from '@onramp/core';
+import { appendEvents, createRegistry, loadConfig, openDeliveryQueues, OUTCOME, readCheckpoint, readEvents, replayRange, silentLogger, startDispatcher, type CloudEvent, type Db } from '@onramp/core';
 import { freshDatabase, freshPrefix, TEST_REDIS, waitFor } from '@onramp/core/testing';
 import type { CommandContext, Io } from '../src/context.js';
 import { docsAdd } from '../src/docs-command.js';
@@ -54,7 +54,7 @@ t.test('people and documents flow from the log to /search, filtered by the calle
   const home = await mkdtemp(join(tmpdir(), 'onramp-flow-'));
   t.teardown(() => rm(home, { recursive: true, force: true }));
   const config = loadConfig({ DATABASE_URL: url, REDIS_URL: TEST_REDIS, ONRAMP_HOME: home, SEARCH_PORT: '0', SEARCH_JWT_SECRET: SECRET });
-  const ctx: CommandContext = { config, logger: silentLogger, db, queuePrefix: freshPrefix('searchflow'), appended: new EventEmitter() };
+  const ctx: CommandContext = { config, logger: silentLogger, db, queuePrefix: freshPrefix('searchflow'), appended: new EventEmitter(), registry: createRegistry('searchflow') };
   const lines: string[] = [];
   const io: Io = { out: (line) => lines.push(line), err: (line) => lines.push(line), isTty: false };
 

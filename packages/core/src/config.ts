@@ -82,6 +82,15 @@ export interface Config {
     encryptionKey: string | undefined;
     clockSkewSeconds: number;
   };
+  /** Where a consumer running as its own process serves /metrics and /healthz (METRICS_PORT); none when unset. */
+  metricsPort: number | undefined;
+  /** OpenTelemetry traces: exported over OTLP/HTTP when an endpoint is set, else not recorded. */
+  tracing: {
+    otlpEndpoint: string | undefined;
+    otlpHeaders: Record<string, string>;
+    /** OTEL_SERVICE_NAME; each process defaults to the name of what it runs. */
+    serviceName: string | undefined;
+  };
   /** MNS intake (`onramp start --only mns-intake`, `onramp mns drain`). */
   mns: {
     endpoint: string | undefined;
@@ -112,6 +121,7 @@ export const CONFIG_VARIABLES = [
   'IDAAS_CALLBACK_CLOCK_SKEW_SECONDS',
   'MNS_ENDPOINT', 'MNS_ACCESS_KEY_ID', 'MNS_ACCESS_KEY_SECRET', 'MNS_QUEUE', 'MNS_WAIT_SECONDS', 'MNS_VISIBILITY_SECONDS',
   'GITBOOK_ON_LEAVE', 'DEPROVISION_THRESHOLD', 'DEPROVISION_WINDOW',
+  'METRICS_PORT', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_SERVICE_NAME',
 ] as const;
 
 class Reader {
@@ -269,6 +279,29 @@ function redactUrl(raw: string): string {
   return raw.replace(/\/\/[^@/]*@/, '//***@');
 }
 
+/** OTEL_EXPORTER_OTLP_HEADERS as OpenTelemetry defines it: `key=value` pairs, comma-separated, URL-encoded. */
+function otlpHeaders(read: Reader): Record<string, string> {
+  const raw = read.string('OTEL_EXPORTER_OTLP_HEADERS');
+  if (raw === undefined) return {};
+  const headers: Record<string, string> = {};
+  for (const pair of raw.split(',')) {
+    const at = pair.indexOf('=');
+    const name = at > 0 ? pair.slice(0, at).trim() : '';
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+      // The value may be a secret: the problem names the variable and the position, not the text.
+      read.problems.push(`OTEL_EXPORTER_OTLP_HEADERS must be name=value pairs separated by commas (pair ${Object.keys(headers).length + 1} is not)`);
+      return {};
+    }
+    try {
+      headers[name] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      read.problems.push(`OTEL_EXPORTER_OTLP_HEADERS: the value of ${name} is not URL-encoded correctly`);
+      return {};
+    }
+  }
+  return headers;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const read = new Reader(env);
   const production = read.string('NODE_ENV') === 'production';
@@ -375,6 +408,12 @@ export function loadConfig(env: Env = process.env): Config {
     search,
     idaasCallback: idaasCallback(read, production),
     mns: mns(read),
+    metricsPort: read.string('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),
+    tracing: {
+      otlpEndpoint: read.url('OTEL_EXPORTER_OTLP_ENDPOINT', http),
+      otlpHeaders: otlpHeaders(read),
+      serviceName: read.string('OTEL_SERVICE_NAME'),
+    },
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

@@ -1,13 +1,18 @@
 // A service's own process (services/*/src/main.ts): the config, a logger, the log when the service uses
 // one (its schema checked, never changed), its components, and a clean stop on SIGTERM/SIGINT. A start
 // that fails ends the process with one line on stderr and the exit code of its cause (exitCodeOf).
+import Fastify from 'fastify';
+import { sql } from 'kysely';
+import type { Registry } from 'prom-client';
 import { loadConfig, type Config } from './config.js';
+import { createRegistry, metricsToken, registerOpsRoutes, type ReadinessChecks } from './http/ops-routes.js';
 import { exitCodeOf } from './errors.js';
 import { closeAll, closeOnSignal, exitWhenFlushed, type Closer } from './lifecycle.js';
 import { connectLog, deliveryPrefix, type Db } from './log/database.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ConsumerModule } from './queue/consumer-module.js';
 import { waitForRedis } from './queue/wait-for-redis.js';
+import { startTracing } from './tracing/start-tracing.js';
 
 export interface OpenLog {
   db: Db;
@@ -48,7 +53,8 @@ export async function runService(name: string, start: (service: ServiceProcess) 
   }
   const logger = createLogger(config.logLevel);
   const stopping = new AbortController();
-  const closers: Closer[] = [async () => stopping.abort()];
+  const tracing = startTracing({ ...config.tracing, serviceName: config.tracing.serviceName ?? `onramp-${name}` });
+  const closers: Closer[] = [() => tracing.shutdown(), async () => stopping.abort()];
   const close = closeAll(closers, logger);
   closeOnSignal(close, logger);
   try {
@@ -84,8 +90,24 @@ export async function runService(name: string, start: (service: ServiceProcess) 
 export function runConsumerService(module: ConsumerModule): Promise<void> {
   return runService(module.name, async ({ config, logger, openLog, waitForRedis }) => {
     await waitForRedis();
-    const running = await module.start(config, { ...(await openLog()), logger });
+    const registry = createRegistry(module.name);
+    const log = await openLog();
+    const running = await module.start(config, { ...log, logger, runtime: { registry } });
     process.stdout.write(`${module.describe(config)}\n`);
-    return () => running.close();
+    // A consumer has no HTTP port of its own: its effect latency and errors are scraped here when asked for.
+    const ops = config.metricsPort === undefined ? undefined : await serveOps(config, registry, { mysql: () => sql`SELECT 1`.execute(log.db) });
+    if (ops !== undefined) logger.info({ url: ops.url }, 'metrics listening');
+    return async () => {
+      await running.close();
+      await ops?.close();
+    };
   });
+}
+
+/** /healthz, /readyz and /metrics on METRICS_PORT, for a process that serves nothing else. */
+async function serveOps(config: Config, registry: Registry, checks: ReadinessChecks): Promise<{ url: string; close(): Promise<void> }> {
+  const app = Fastify({ logger: false, bodyLimit: 1024 });
+  registerOpsRoutes(app, registry, checks, { metricsToken: metricsToken(config, config.adminToken) });
+  const url = await app.listen({ port: config.metricsPort ?? 0, host: config.ingest.host });
+  return { url, close: () => app.close() };
 }

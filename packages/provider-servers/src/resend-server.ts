@@ -30,6 +30,8 @@ export interface ResendRequestRecord {
   at: number;
   /** The emails were accepted but the connection was dropped instead of answering. */
   answerLost?: boolean;
+  /** The W3C trace context the caller sent, if any. */
+  traceparent?: string;
 }
 
 export interface InjectedFault {
@@ -188,8 +190,9 @@ export async function startResendServer(options: ResendServerOptions = {}): Prom
   const listening = await listen(async (req, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const raw = await readBody(req);
+    const traceparent = typeof req.headers.traceparent === 'string' ? { traceparent: req.headers.traceparent } : {};
     const record = (status: number, count = 0, key?: string) =>
-      requests.push({ path, status, emails: count, at: Date.now(), ...(key === undefined ? {} : { idempotencyKey: key }) });
+      requests.push({ path, status, emails: count, at: Date.now(), ...traceparent, ...(key === undefined ? {} : { idempotencyKey: key }) });
     if (options.latencyMs !== undefined) await new Promise((r) => setTimeout(r, options.latencyMs));
     const auth = req.headers.authorization;
     if (auth === undefined || !auth.startsWith('Bearer ')) {

@@ -28,6 +28,8 @@ export interface ScimRequestRecord {
   at: number;
   /** The write was done but the connection was dropped instead of answering. */
   answerLost?: boolean;
+  /** The W3C trace context the caller sent, if any. */
+  traceparent?: string;
 }
 
 /** Misbehaviours seen in other SCIM servers; each off unless set. */
@@ -216,7 +218,7 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
     const answer = (given: number, body: unknown, headers: Record<string, string> = {}) => {
       const status = given === 404 && quirks.missingAs500 === true ? 500 : given;
       if (status !== given) body = scimError(500, 'internal error');
-      requests.push({ method, path: url.pathname, status, at: Date.now() });
+      requests.push({ method, path: url.pathname, status, at: Date.now(), ...(typeof req.headers.traceparent === 'string' ? { traceparent: req.headers.traceparent } : {}) });
       send(res, status, body, { 'content-type': CONTENT_TYPE, ...headers });
     };
     if (req.headers.authorization !== `Bearer ${options.token}`) {

@@ -13,6 +13,7 @@ import {
   registerProblemHandlers,
   requireBearer,
   toStructured,
+  traceRequests,
   type AppendResult,
   type CloudEvent,
   type Db,
@@ -96,6 +97,7 @@ const getEventsSchema = {
 export function buildIngestApp(deps: IngestDeps): FastifyInstance {
   // Unknown query parameters are an error, not silently dropped (Fastify's default strips them).
   const app = Fastify({ bodyLimit: deps.maxBodyBytes, logger: false, ajv: { customOptions: { removeAdditional: false } } });
+  traceRequests(app, 'onramp-ingest');
   registerProblemHandlers(app, deps.logger);
   registerOpsRoutes(app, deps.registry, deps.checks, { metricsToken: deps.metricsToken });
 

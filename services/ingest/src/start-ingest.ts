@@ -2,6 +2,7 @@
 // The outbox dispatcher is its own component (it may run here or in another process).
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
+import type { Registry } from 'prom-client';
 import {
   appendEvents,
   cloudEventsDoor,
@@ -12,6 +13,7 @@ import {
   openDeliveryQueues,
   redisOptions,
   registerConsumerMetrics,
+  stampTraceContext,
   type Config,
   type Db,
   type Logger,
@@ -33,7 +35,7 @@ export interface RunningIngest {
 
 export async function startIngest(
   config: Config,
-  deps: { db: Db; logger: Logger; tokens: Tokens; onAppended?: () => void },
+  deps: { db: Db; logger: Logger; tokens: Tokens; onAppended?: () => void; registry?: Registry },
 ): Promise<RunningIngest> {
   const logger = deps.logger.child({ service: 'ingest' });
   const batcher = createAppendBatcher((events) => appendEvents(deps.db, events));
@@ -42,12 +44,13 @@ export async function startIngest(
   redis.on('error', () => undefined); // reported by /readyz
   // Ingest's /metrics also carries every consumer's lag, in-flight work, dead letters and queue depth
   // (consumers have no HTTP port of their own); read on scrape, from MySQL and BullMQ.
-  const registry = createRegistry('ingest');
+  const registry = deps.registry ?? createRegistry('ingest');
   const queues = openDeliveryQueues(config.redisUrl, await deliveryPrefix(deps.db, config.queuePrefix));
   registerConsumerMetrics(registry, deps.db, (consumer) => queues.queue(consumer).getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'));
   const app = buildIngestApp({
     db: deps.db,
-    append: (events) => batcher.append(events),
+    // Called inside the request's span: each event carries its trace context into the log.
+    append: (events) => batcher.append(stampTraceContext(events)),
     tokens: deps.tokens,
     maxBodyBytes: config.ingest.maxBodyBytes,
     logger,

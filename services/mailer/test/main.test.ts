@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { appendEvents, deliveryPrefix, OUTCOME, readEvents, SCHEMA_VERSION, silentLogger } from '@onramp/core';
-import { freshDatabase, freshPrefix, joinerEvent, startTestDelivery, TEST_REDIS, unmigratedDatabase, waitFor } from '@onramp/core/testing';
+import { freePort, freshDatabase, freshPrefix, joinerEvent, startTestDelivery, TEST_REDIS, unmigratedDatabase, waitFor } from '@onramp/core/testing';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -23,12 +23,13 @@ function runMain(env: Record<string, string>) {
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
-t.test('main.js takes a joiner, sends the welcome, and exits 0 on SIGTERM', async (t) => {
+t.test('main.js takes a joiner, sends the welcome, serves its metrics on METRICS_PORT, and exits 0 on SIGTERM', async (t) => {
   const { db, url, drop } = await freshDatabase('mailermain');
   const home = await mkdtemp(join(tmpdir(), 'onramp-mailer-main-'));
   const configured = freshPrefix('mailermain');
   const delivery = await startTestDelivery(db, TEST_REDIS, await deliveryPrefix(db, configured), silentLogger);
-  const mailer = runMain({ DATABASE_URL: url, QUEUE_PREFIX: configured, ONRAMP_HOME: home });
+  const metricsPort = await freePort();
+  const mailer = runMain({ DATABASE_URL: url, QUEUE_PREFIX: configured, ONRAMP_HOME: home, METRICS_PORT: String(metricsPort) });
   t.teardown(async () => {
     if (mailer.child.exitCode === null) mailer.child.kill('SIGKILL');
     await delivery.close();
@@ -47,6 +48,8 @@ t.test('main.js takes a joiner, sends the welcome, and exits 0 on SIGTERM', asyn
   t.equal(sent.length, 1);
   t.equal(sent[0]!.subject, 'user/main');
   t.equal((await readdir(join(home, 'mail'))).filter((name) => name.endsWith('.eml')).length, 1, 'one email captured');
+  const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  t.match(metrics, /onramp_consumer_effect_seconds_count\{[^}]*consumer="mailer"[^}]*result="done"[^}]*\} 1/, 'its effect latency, on its own /metrics');
 
   mailer.child.kill('SIGTERM');
   t.equal(await mailer.exited, 0, 'exit 0 on SIGTERM');

@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Histogram, type Registry } from 'prom-client';
-import { registerOpsRoutes, registerProblemHandlers, type Logger, type ReadinessChecks } from '@onramp/core';
+import { registerOpsRoutes, registerProblemHandlers, traceRequests, type Logger, type ReadinessChecks } from '@onramp/core';
 import type { Embedder, SearchFilter, SearchHit, SearchRequest, VectorStore } from '@onramp/search';
 import type { Authenticate, Caller } from './authenticate.js';
 import { SEARCH_BODY_LIMIT, searchRouteSchema, type SearchBody } from './search-schemas.js';
@@ -46,6 +46,7 @@ export async function buildSearchApp(deps: SearchAppDeps): Promise<FastifyInstan
     // Reject what the schema does not allow instead of quietly dropping or converting it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
+  traceRequests(app, 'onramp-search-api');
   registerProblemHandlers(app, deps.logger);
   await app.register(swagger, {
     openapi: {

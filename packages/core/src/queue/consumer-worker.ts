@@ -4,7 +4,8 @@
 import { connectionFailureReason } from '../dependency-failure.js';
 import { redisErrorReporter } from './redis-error-reporter.js';
 import { DelayedError, Queue, UnrecoverableError, Worker, type JobsOptions, type Job } from 'bullmq';
-import { Gauge, type Registry } from 'prom-client';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { CloudEvent, StoredEvent } from '../events/cloud-event.js';
 import { PermanentError, RetryableError } from '../errors.js';
 import type { Db } from '../log/database.js';
@@ -16,6 +17,7 @@ import type { ReadyDelivery } from './deliveries.js';
 import { enqueueDeliveries } from './delivery-queues.js';
 import { isCompleted, recordCompletion, recordDeadLetter, releaseDelivery, type CompletionWrite } from './outcomes.js';
 import { redisOptions } from './redis.js';
+import { eventTraceContext } from '../tracing/trace-context.js';
 import { registerSubscriptions } from './subscriptions.js';
 
 export interface ConsumerContext {
@@ -77,6 +79,36 @@ function errorCode(error: unknown): string {
   return typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'error';
 }
 
+/** The workers' metrics, made once per registry: every consumer of a process shares them, by label. */
+const metricsByRegistry = new WeakMap<Registry, ReturnType<typeof createWorkerMetrics>>();
+
+function createWorkerMetrics(registers: Registry[]) {
+  const consumerLabel = ['consumer'] as const;
+  return {
+    waiting: new Gauge({ name: 'onramp_consumer_waiting_for_log', help: 'Jobs whose effect is done and that wait for the event log to record it', labelNames: consumerLabel, registers }),
+    effectSeconds: new Histogram({
+      name: 'onramp_consumer_effect_seconds',
+      help: 'Time a consumer took to handle an event, its provider calls included, by result',
+      labelNames: ['consumer', 'result'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    handlerErrors: new Counter({
+      name: 'onramp_consumer_errors_total',
+      help: 'Failed attempts to handle an event, by error code (the provider errors among them), retried or not',
+      labelNames: ['consumer', 'code'],
+      registers,
+    }),
+  };
+}
+
+function workerMetrics(registry: Registry | undefined): ReturnType<typeof createWorkerMetrics> {
+  if (registry === undefined) return createWorkerMetrics([]);
+  let metrics = metricsByRegistry.get(registry);
+  if (metrics === undefined) metricsByRegistry.set(registry, (metrics = createWorkerMetrics([registry])));
+  return metrics;
+}
+
 /** How long a job waits before it looks again for a log that did not answer. */
 const LOG_RETRY_MS = 2000;
 
@@ -85,12 +117,8 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
   const { db, logger } = runtime;
   const log = logger.child({ consumer });
 
-  const waiting = new Gauge({
-    name: 'onramp_consumer_waiting_for_log',
-    help: 'Jobs whose effect is done and that wait for the event log to record it',
-    labelNames: ['consumer'],
-    registers: runtime.registry === undefined ? [] : [runtime.registry],
-  });
+  const { waiting, effectSeconds, handlerErrors } = workerMetrics(runtime.registry);
+  const tracer = trace.getTracer('onramp-consumer');
   const ownQueue = new Queue<DeliveryJob>(consumer, { connection: redisOptions(runtime.redisUrl, 'producer'), prefix: runtime.prefix });
   ownQueue.on('error', () => undefined); // a failed add is logged where it happens; the relay restores the job
   let closingRequested = false;
@@ -156,9 +184,22 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
     const maxAttempts = job.opts.attempts ?? 1;
     let outcomes: CloudEvent[];
     const writes: CompletionWrite[] = [];
+    // The consumer's span is a child of the trace the event carries from its door.
+    const span = tracer.startSpan(`${consumer} ${stored.type}`, {
+      kind: SpanKind.CONSUMER,
+      attributes: { 'onramp.consumer': consumer, 'onramp.seq': seq, 'onramp.event.type': stored.type, 'onramp.attempt': attempt, ...(redelivery === undefined ? {} : { 'onramp.redelivery': redelivery }) },
+    }, eventTraceContext(stored));
+    const stopTimer = effectSeconds.startTimer({ consumer });
     try {
-      outcomes = await handle(stored, { attempt, maxAttempts, redelivery, forced, logger: log.child({ seq }), recordWith: (write) => writes.push(write) });
+      outcomes = await context.with(trace.setSpan(context.active(), span), () =>
+        handle(stored, { attempt, maxAttempts, redelivery, forced, logger: log.child({ seq }), recordWith: (write) => writes.push(write) }),
+      );
+      stopTimer({ result: 'done' });
+      span.end();
     } catch (error) {
+      stopTimer({ result: 'failed' });
+      handlerErrors.inc({ consumer, code: errorCode(error) });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorCode(error) }).end();
       if (isLogUnavailable(error)) return laterForLog(job, token, error);
       if (error instanceof RetryableError && error.retryAfterMs !== undefined) {
         // The provider said when to come back: wait that long without spending an attempt.

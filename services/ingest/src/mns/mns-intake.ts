@@ -3,6 +3,7 @@
 // be written the message is kept invisible (its visibility extended) and the append retried; a message
 // that can never become an event (not JSON, invalid, not allowed through the door) is kept in the intake
 // dead letters with its raw body, then deleted.
+import { SpanKind, trace } from '@opentelemetry/api';
 import {
   appendFailure,
   checkDoor,
@@ -68,33 +69,42 @@ export function mnsMessageHandler(deps: MnsIntakeDeps): MessageHandler {
     deps.logger.warn({ intake, messageId: message.messageId, code }, 'message kept as an intake dead letter');
     return 'dead-lettered';
   };
+  const tracer = trace.getTracer('onramp-mns-intake');
   return {
-    async handle(message, giveUp) {
-      const events = eventsOf(message.body, deps.door);
-      if (!Array.isArray(events)) return deadLetter(message, events.code, events.reason);
-      let handle = message.receiptHandle;
-      for (let attempt = 1; ; attempt++) {
-        let results: AppendResult[];
-        try {
-          results = await deps.append(events);
-        } catch (error) {
-          const failure = appendFailure(error);
-          if (failure.code === 'unstorable_event') return deadLetter({ ...message, receiptHandle: handle }, failure.code, failure.message);
-          deps.logger.warn({ intake, messageId: message.messageId, attempt, err: error }, 'append failed; keeping the message and retrying');
-          // Giving up: the message becomes visible again when its visibility runs out, for whoever polls next.
-          if (giveUp(attempt)) return 'abandoned';
-          handle = await deps.queue.changeVisibility(handle, deps.visibilitySeconds);
-          await sleep(Math.min(500 * 2 ** Math.min(attempt, 6), (deps.visibilitySeconds * 1000) / 2));
-          continue;
-        }
-        // Committed: only now may the message go.
-        await deps.queue.delete(handle);
-        const appended = results.some((r) => r.status === 'appended');
-        if (appended) deps.onAppended?.();
-        return appended ? 'appended' : 'duplicate';
+    // Each message is a span, so the events it brings start their trace here (or join the one they carry).
+    handle: (message, giveUp) => tracer.startActiveSpan(`receive ${deps.queue.name}`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'mns' } }, async (span) => {
+      try {
+        return await handleMessage(message, giveUp);
+      } finally {
+        span.end();
       }
-    },
+    }),
   };
+  async function handleMessage(message: MnsMessage, giveUp: (attempt: number) => boolean): Promise<MessageOutcome> {
+    const events = eventsOf(message.body, deps.door);
+    if (!Array.isArray(events)) return deadLetter(message, events.code, events.reason);
+    let handle = message.receiptHandle;
+    for (let attempt = 1; ; attempt++) {
+      let results: AppendResult[];
+      try {
+        results = await deps.append(events);
+      } catch (error) {
+        const failure = appendFailure(error);
+        if (failure.code === 'unstorable_event') return deadLetter({ ...message, receiptHandle: handle }, failure.code, failure.message);
+        deps.logger.warn({ intake, messageId: message.messageId, attempt, err: error }, 'append failed; keeping the message and retrying');
+        // Giving up: the message becomes visible again when its visibility runs out, for whoever polls next.
+        if (giveUp(attempt)) return 'abandoned';
+        handle = await deps.queue.changeVisibility(handle, deps.visibilitySeconds);
+        await sleep(Math.min(500 * 2 ** Math.min(attempt, 6), (deps.visibilitySeconds * 1000) / 2));
+        continue;
+      }
+      // Committed: only now may the message go.
+      await deps.queue.delete(handle);
+      const appended = results.some((r) => r.status === 'appended');
+      if (appended) deps.onAppended?.();
+      return appended ? 'appended' : 'duplicate';
+    }
+  }
 }
 
 export interface RunningIntake {

@@ -1,0 +1,3 @@
+export * from './start-tracing.js';
+export * from './trace-context.js';
+export * from './request-tracing.js';
