@@ -82,6 +82,8 @@ export interface Config {
     encryptionKey: string | undefined;
     clockSkewSeconds: number;
   };
+  /** The SCIM 2.0 endpoint (`/scim/v2` on ingest); off unless SCIM_SERVER_TOKEN is set. */
+  scimServer: { token: string | undefined };
   /** MNS intake (`onramp start --only mns-intake`, `onramp mns drain`). */
   mns: {
     endpoint: string | undefined;
@@ -109,7 +111,7 @@ export const CONFIG_VARIABLES = [
   'OPENSEARCH_KNN_M', 'OPENSEARCH_KNN_EF_CONSTRUCTION', 'OPENSEARCH_KNN_EF_SEARCH',
   'EMBEDDING_DIMENSION', 'EMBEDDING_BATCH_SIZE', 'EMBEDDING_TIMEOUT_MS', 'PAI_EAS_MODEL',
   'IDAAS_CALLBACK_APP_ID', 'IDAAS_CALLBACK_JWKS_URL', 'IDAAS_CALLBACK_JWKS', 'IDAAS_CALLBACK_ENCRYPTION_KEY',
-  'IDAAS_CALLBACK_CLOCK_SKEW_SECONDS',
+  'IDAAS_CALLBACK_CLOCK_SKEW_SECONDS', 'SCIM_SERVER_TOKEN',
   'MNS_ENDPOINT', 'MNS_ACCESS_KEY_ID', 'MNS_ACCESS_KEY_SECRET', 'MNS_QUEUE', 'MNS_WAIT_SECONDS', 'MNS_VISIBILITY_SECONDS',
   'GITBOOK_ON_LEAVE', 'DEPROVISION_THRESHOLD', 'DEPROVISION_WINDOW',
 ] as const;
@@ -252,6 +254,16 @@ function idaasCallback(read: Reader, production: boolean): Config['idaasCallback
   return { applicationId, jwksUrl, jwks, encryptionKey, clockSkewSeconds: read.integer('IDAAS_CALLBACK_CLOCK_SKEW_SECONDS', 60, 0, 600) };
 }
 
+/** SCIM_SERVER_TOKEN: the bearer token IDaaS (SCIM mode) sends; a long random one in production. */
+function scimServer(read: Reader, production: boolean): Config['scimServer'] {
+  const token = read.string('SCIM_SERVER_TOKEN');
+  const minimum = production ? 32 : 16;
+  if (token !== undefined && token.length < minimum) {
+    read.problems.push(`SCIM_SERVER_TOKEN must be at least ${minimum} characters${production ? ' when NODE_ENV=production' : ''}`);
+  }
+  return { token };
+}
+
 function mns(read: Reader): Config['mns'] {
   return {
     // HTTPS only: the MNS endpoint carries the signed requests and the events' personal data.
@@ -374,6 +386,7 @@ export function loadConfig(env: Env = process.env): Config {
     lifecycle,
     search,
     idaasCallback: idaasCallback(read, production),
+    scimServer: scimServer(read, production),
     mns: mns(read),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
