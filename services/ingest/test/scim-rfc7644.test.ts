@@ -23,17 +23,7 @@ const RFC_CREATE_USER = `{
    }`;
 
 // The same, with the work address onramp needs (RFC 7643 §8.2's full representation has it).
-const RFC_CREATE_USER_WITH_EMAIL = `{
-     "schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
-     "userName":"bjensen",
-     "externalId":"bjensen",
-     "name":{
-       "formatted":"Ms. Barbara J Jensen III",
-       "familyName":"Jensen",
-       "givenName":"Barbara"
-     },
-     "emails":[{"value":"bjensen@example.com","type":"work","primary":true}]
-   }`;
+const RFC_CREATE_USER_WITH_EMAIL = RFC_CREATE_USER.replace(/\}\s*$/, ',\n     "emails":[{"value":"bjensen@example.com","type":"work","primary":true}]\n   }');
 
 async function rows(db: Db) {
   return (await db.selectFrom('scim_resources').selectAll().orderBy('resource_type').orderBy('id').execute()).map((r) => ({ ...r, seq: Number(r.seq), created_seq: Number(r.created_seq) }));

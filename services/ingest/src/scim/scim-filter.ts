@@ -75,7 +75,7 @@ class Parser {
   constructor(private readonly tokens: Token[], private readonly inValuePath = false) {}
 
   parse(): Filter {
-    const filter = this.or(0);
+    const filter = this.binary('or', 0);
     const rest = this.tokens[this.position];
     if (rest !== undefined) throw invalid(`unexpected ${describe(rest)} at position ${rest.at + 1}`);
     return filter;
@@ -97,20 +97,13 @@ class Parser {
     if (token.type !== 'punct' || token.text !== text) throw invalid(`expected "${text}" at position ${token.at + 1}, found ${describe(token)}`);
   }
 
-  private or(depth: number): Filter {
-    let left = this.and(depth);
-    while (this.peekWord() === 'or') {
+  /** `or` of `and`s of unary filters: `and` binds tighter. */
+  private binary(kind: 'or' | 'and', depth: number): Filter {
+    const operand = () => (kind === 'or' ? this.binary('and', depth) : this.unary(depth));
+    let left = operand();
+    while (this.peekWord() === kind) {
       this.position++;
-      left = { kind: 'or', left, right: this.and(depth) };
-    }
-    return left;
-  }
-
-  private and(depth: number): Filter {
-    let left = this.unary(depth);
-    while (this.peekWord() === 'and') {
-      this.position++;
-      left = { kind: 'and', left, right: this.unary(depth) };
+      left = { kind, left, right: operand() };
     }
     return left;
   }
@@ -119,14 +112,14 @@ class Parser {
     if (depth > MAX_DEPTH) throw invalid(`the filter nests deeper than ${MAX_DEPTH} levels`);
     const token = this.next('an attribute, "not" or "("');
     if (token.type === 'punct' && token.text === '(') {
-      const inner = this.or(depth + 1);
+      const inner = this.binary('or', depth + 1);
       this.expect(')');
       return inner;
     }
     if (token.type === 'word' && token.text.toLowerCase() === 'not') {
       const open = this.next('"(" after not');
       if (open.type !== 'punct' || open.text !== '(') throw invalid(`"not" must be followed by "(" at position ${open.at + 1}`);
-      const inner = this.or(depth + 1);
+      const inner = this.binary('or', depth + 1);
       this.expect(')');
       return { kind: 'not', filter: inner };
     }
