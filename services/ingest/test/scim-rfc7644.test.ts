@@ -444,3 +444,23 @@ t.test('two concurrent POSTs of one userName: exactly one 201 and one 409, one e
   const listed = await scim.request('GET', '/Users');
   t.equal(listed.body.totalResults, 5);
 });
+
+t.test('concurrent PATCHes of one group (joiners of one department): each member added, one event each', async (t) => {
+  const scim = await scimEndpoint(t);
+  const ids: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    ids.push((await scim.request('POST', '/Users', { schemas: [USER], userName: `member${i}`, emails: [{ value: `member${i}@example.com` }] })).body.id);
+  }
+  const group = (await scim.request('POST', '/Groups', { schemas: [GROUP], displayName: 'r-d-readers' })).body;
+  const answers = await Promise.all(ids.map((id) =>
+    scim.request('PATCH', `/Groups/${group.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: id }] }] })));
+  t.same(answers.map((a) => a.status), ids.map(() => 200));
+  const members = (await scim.request('GET', `/Groups/${group.id}`)).body.members as { value: string }[];
+  t.same(members.map((m) => m.value).sort(), [...ids].sort(), 'no add was lost');
+  const updates = (await scim.events()).filter((e) => e.type === 'SCIM.GroupUpdated');
+  t.equal(updates.length, 10);
+  // Okta's PUT of the same members again changes nothing: no event.
+  const put = await scim.request('PUT', `/Groups/${group.id}`, { schemas: [GROUP], displayName: 'r-d-readers', members: members.map((m) => ({ value: m.value })) });
+  t.equal(put.status, 200);
+  t.equal((await scim.events()).filter((e) => e.type === 'SCIM.GroupUpdated').length, 10, 'an unchanged PUT is not a write');
+});

@@ -203,12 +203,12 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimServerDeps): 
         checkIfMatch(request, current.seq);
         const next = kind.normalize(change(current.resource), id);
         const unique = requireUnique(kind, next);
+        if (kind.type === 'Group') await checkMembers(trx, next);
         if (JSON.stringify(next) === JSON.stringify(current.resource)) return { value: { current, next } };
         if (unique.toLowerCase() !== scimUniqueKey(kind.type, current.resource)) {
           const holder = await findScimResourceByUniqueKey(trx, kind.type, unique);
           if (holder !== undefined && holder.id !== id) throw taken(kind);
         }
-        if (kind.type === 'Group') await checkMembers(trx, next);
         const event = eventFor(kind, current.resource, next);
         checkDoor(SCIM_SERVER_DOOR, [event]);
         return { event, value: { current, next, time: event.time! } };
