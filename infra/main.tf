@@ -57,6 +57,7 @@ module "workers" {
   idaas_application_id             = var.idaas_application_id
   idaas_jwks_url                   = var.idaas_jwks_url
   idaas_encryption_key_ciphertext  = var.idaas_encryption_key_ciphertext
+  scim_server_token_ciphertext     = var.scim_server_token_ciphertext
   mns_endpoint                     = module.eventbridge.mns_endpoint
   mns_intake_queue                 = module.eventbridge.intake_queue
   mns_access_key_id_ciphertext     = var.mns_access_key_id_ciphertext

@@ -43,6 +43,16 @@ output "idaas_callback_secrets" {
   value       = "IDAAS_CALLBACK_APP_ID, IDAAS_CALLBACK_JWKS_URL and IDAAS_CALLBACK_ENCRYPTION_KEY (decrypted from idaas_encryption_key_ciphertext with the hosts' RAM role) in /etc/onramp.env"
 }
 
+output "scim_base_url" {
+  description = "Paste into the IDaaS console as the SCIM base URL (Provisioning → SCIM mode). The endpoint answers only when the scim_server_token_ciphertext input is set (404 otherwise)."
+  value       = "https://${var.ingest_domain}/scim/v2"
+}
+
+output "scim_server_token_location" {
+  description = "Where the SCIM endpoint's bearer token lives: the same token goes into the IDaaS console (SCIM mode, authorization: bearer token)."
+  value       = "SCIM_SERVER_TOKEN in /etc/onramp.env on the ingest hosts, decrypted at boot with the hosts' RAM role from the KMS ciphertext given as the scim_server_token_ciphertext input (aliyun kms Decrypt --CiphertextBlob <it> gives the plaintext for the console)"
+}
+
 output "intake_queue" {
   description = "MNS queue EventBridge delivers to when intake = mns; null for http."
   value       = module.eventbridge.intake_queue

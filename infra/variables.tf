@@ -162,6 +162,13 @@ variable "idaas_jwks_url" {
   default     = ""
 }
 
+variable "scim_server_token_ciphertext" {
+  description = "KMS ciphertext of SCIM_SERVER_TOKEN, the bearer token IDaaS sends to ingest's SCIM 2.0 endpoint (/scim/v2) in SCIM mode: at least 32 random characters. null: the SCIM endpoint is off."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
 variable "idaas_encryption_key_ciphertext" {
   description = "KMS ciphertext of the callback encryption key (64 hex characters, the IDaaS console's Encryption Key); null: encryption off."
   type        = string

@@ -79,6 +79,7 @@ resource "alicloud_instance" "host" {
     idaas_app_id    = var.idaas_application_id
     idaas_jwks_url  = var.idaas_jwks_url
     idaas_key       = coalesce(var.idaas_encryption_key_ciphertext, "-")
+    scim_token      = coalesce(var.scim_server_token_ciphertext, "-")
     mns_endpoint    = var.mns_endpoint
     mns_queue       = coalesce(var.mns_intake_queue, "-")
     mns_key_id      = coalesce(var.mns_access_key_id_ciphertext, "-")

@@ -198,6 +198,13 @@ variable "idaas_jwks_url" {
   default     = ""
 }
 
+variable "scim_server_token_ciphertext" {
+  description = "KMS ciphertext of SCIM_SERVER_TOKEN (ingest's SCIM endpoint); null: the endpoint is off."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
 variable "idaas_encryption_key_ciphertext" {
   description = "KMS ciphertext of the IDaaS callback encryption key; null: encryption off."
   type        = string

@@ -1,6 +1,7 @@
 // The identity doors through the real pipeline (`onramp migrate`, then `onramp start` with mns-intake):
-// a joiner created through the IDaaS event callback and one through MNS get the same three outcomes as
-// one through today's CloudEvents door — a welcome email, GitBook access, a search profile.
+// a joiner created through the IDaaS event callback, one through MNS and one through the SCIM endpoint
+// (POST /scim/v2/Users) get the same three outcomes as one through today's CloudEvents door — a welcome
+// email, GitBook access, a search profile.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -13,11 +14,12 @@ import { eventBridgeJoiner, TEST_REDIS, unmigratedDatabase, waitFor } from '@onr
 import { idaasUser, selfSignedCertificate, startIdaasStandIn, startMnsServer } from '@onramp/provider-servers';
 
 const BIN = fileURLToPath(new URL('../../../bin/onramp.js', import.meta.url));
+const SCIM_TOKEN = 'scim-server-token-0123456789abcdef';
 const OUTCOMES = ['onramp.mail.WelcomeSent', 'onramp.gitbook.AccessGranted', 'onramp.index.ProfileIndexed'];
 
 interface Listed { seq: number; event: { type: string; source: string; id: string; data?: { cause?: { source: string; id: string } } } }
 
-t.test('a joiner through the IDaaS callback, through MNS and through POST /events: the same three outcomes each', async (t) => {
+t.test('a joiner through the IDaaS callback, through MNS, through SCIM and through POST /events: the same three outcomes each', async (t) => {
   const { url, drop } = unmigratedDatabase('doors');
   const home = await mkdtemp(join(tmpdir(), 'onramp-doors-'));
   const tls = await selfSignedCertificate();
@@ -29,6 +31,7 @@ t.test('a joiner through the IDaaS callback, through MNS and through POST /event
     ...process.env,
     DATABASE_URL: url, REDIS_URL: TEST_REDIS, ONRAMP_HOME: home, INGEST_PORT: '0', SEARCH_PORT: '0', SEARCH_AUTH: 'disabled', LOG_LEVEL: 'warn',
     IDAAS_CALLBACK_APP_ID: idaas.applicationId, IDAAS_CALLBACK_JWKS_URL: idaas.jwksUrl,
+    SCIM_SERVER_TOKEN: SCIM_TOKEN,
     MNS_ENDPOINT: mns.url, MNS_ACCESS_KEY_ID: credentials.accessKeyId, MNS_ACCESS_KEY_SECRET: credentials.accessKeySecret, MNS_QUEUE: 'onramp-intake', MNS_WAIT_SECONDS: '1',
     // The host trusts the local MNS server's certificate as it trusts MNS's.
     NODE_EXTRA_CA_CERTS: join(home, 'mns-ca.pem'),
@@ -61,11 +64,25 @@ t.test('a joiner through the IDaaS callback, through MNS and through POST /event
   const called = await idaas.send(`${ingestUrl}/idaas/events`, [{ eventType: 'urn:alibaba:idaas:app:event:ud:user:create', bizData: idaasUser('callback'), eventId: 'evt-callback' }]);
   t.equal(called.status, 200);
   mns.enqueue('onramp-intake', JSON.stringify(eventBridgeJoiner('mns')), { base64: true });
+  // IDaaS in SCIM mode: the joiner's SCIM User, as the event door's joiner carries it.
+  const scimUser = { ...(eventBridgeJoiner('scim').data as Record<string, unknown>) };
+  const created = await fetch(`${ingestUrl}/scim/v2/Users`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SCIM_TOKEN}`, 'content-type': 'application/scim+json' },
+    body: JSON.stringify(scimUser),
+  });
+  t.equal(created.status, 201);
+  const scimId = ((await created.json()) as { id: string }).id;
+  const scimEventId = await waitFor(async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'events', 'list', '--json', '--subject', `user/${scimId}`], { env });
+    return stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Listed).find((e) => e.event.source === 'scim/v2')?.event.id;
+  }, 20_000, 'the SCIM joiner in the log');
 
   const joiners = [
     { door: 'POST /events', source: 'com.aliyun.idaas', id: 'joiner-http' },
     { door: 'IDaaS callback', source: `idaas-callback/${idaas.applicationId}`, id: 'evt-callback' },
     { door: 'MNS intake', source: 'com.aliyun.idaas', id: 'joiner-mns' },
+    { door: 'SCIM endpoint', source: 'scim/v2', id: scimEventId },
   ];
   const listed = await waitFor(async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'events', 'list', '--json', '--limit', '1000'], { env });

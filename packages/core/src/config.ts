@@ -91,6 +91,8 @@ export interface Config {
     /** OTEL_SERVICE_NAME; each process defaults to the name of what it runs. */
     serviceName: string | undefined;
   };
+  /** The SCIM 2.0 endpoint (`/scim/v2` on ingest); off unless SCIM_SERVER_TOKEN is set. */
+  scimServer: { token: string | undefined };
   /** MNS intake (`onramp start --only mns-intake`, `onramp mns drain`). */
   mns: {
     endpoint: string | undefined;
@@ -118,7 +120,7 @@ export const CONFIG_VARIABLES = [
   'OPENSEARCH_KNN_M', 'OPENSEARCH_KNN_EF_CONSTRUCTION', 'OPENSEARCH_KNN_EF_SEARCH',
   'EMBEDDING_DIMENSION', 'EMBEDDING_BATCH_SIZE', 'EMBEDDING_TIMEOUT_MS', 'PAI_EAS_MODEL',
   'IDAAS_CALLBACK_APP_ID', 'IDAAS_CALLBACK_JWKS_URL', 'IDAAS_CALLBACK_JWKS', 'IDAAS_CALLBACK_ENCRYPTION_KEY',
-  'IDAAS_CALLBACK_CLOCK_SKEW_SECONDS',
+  'IDAAS_CALLBACK_CLOCK_SKEW_SECONDS', 'SCIM_SERVER_TOKEN',
   'MNS_ENDPOINT', 'MNS_ACCESS_KEY_ID', 'MNS_ACCESS_KEY_SECRET', 'MNS_QUEUE', 'MNS_WAIT_SECONDS', 'MNS_VISIBILITY_SECONDS',
   'GITBOOK_ON_LEAVE', 'DEPROVISION_THRESHOLD', 'DEPROVISION_WINDOW',
   'METRICS_PORT', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_SERVICE_NAME',
@@ -260,6 +262,16 @@ function idaasCallback(read: Reader, production: boolean): Config['idaasCallback
     read.problems.push('IDAAS_CALLBACK_JWKS_URL or IDAAS_CALLBACK_JWKS is required when IDAAS_CALLBACK_APP_ID is set');
   }
   return { applicationId, jwksUrl, jwks, encryptionKey, clockSkewSeconds: read.integer('IDAAS_CALLBACK_CLOCK_SKEW_SECONDS', 60, 0, 600) };
+}
+
+/** SCIM_SERVER_TOKEN: the bearer token IDaaS (SCIM mode) sends; a long random one in production. */
+function scimServer(read: Reader, production: boolean): Config['scimServer'] {
+  const token = read.string('SCIM_SERVER_TOKEN');
+  const minimum = production ? 32 : 16;
+  if (token !== undefined && token.length < minimum) {
+    read.problems.push(`SCIM_SERVER_TOKEN must be at least ${minimum} characters${production ? ' when NODE_ENV=production' : ''}`);
+  }
+  return { token };
 }
 
 function mns(read: Reader): Config['mns'] {
@@ -407,6 +419,7 @@ export function loadConfig(env: Env = process.env): Config {
     lifecycle,
     search,
     idaasCallback: idaasCallback(read, production),
+    scimServer: scimServer(read, production),
     mns: mns(read),
     metricsPort: read.string('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),
     tracing: {

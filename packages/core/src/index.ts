@@ -33,6 +33,8 @@ export * from './log/append-failure.js';
 export * from './log/callback-tokens.js';
 export * from './log/intake-dead-letters.js';
 export * from './log/person-state.js';
+export * from './log/append-projected.js';
+export * from './log/scim-resources.js';
 export * from './queue/held-deprovisionings.js';
 export * from './queue/wait-for-redis.js';
 export * from './dependency-failure.js';

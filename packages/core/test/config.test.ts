@@ -113,3 +113,13 @@ t.test('search JWTs: audience and issuer required in production, HS256 secrets o
 t.test('every variable the config reads is listed in CONFIG_VARIABLES', async (t) => {
   for (const name of ['MAIL_MODE', 'GITBOOK_MODE', 'SEARCH_JWT_AUDIENCE', 'SEARCH_JWT_ISSUER']) t.ok(CONFIG_VARIABLES.includes(name as never), name);
 });
+
+t.test('SCIM_SERVER_TOKEN: the SCIM endpoint is off without it; 16 characters at least, 32 in production', async (t) => {
+  t.equal(loadConfig({}).scimServer.token, undefined, 'off by default, in production too');
+  t.equal(loadConfig(PRODUCTION).scimServer.token, undefined);
+  t.equal(loadConfig({ SCIM_SERVER_TOKEN: 'x'.repeat(16) }).scimServer.token, 'x'.repeat(16));
+  t.match(problemsOf({ SCIM_SERVER_TOKEN: 'short' }), [/^SCIM_SERVER_TOKEN must be at least 16 characters$/]);
+  t.match(problemsOf({ ...PRODUCTION, SCIM_SERVER_TOKEN: 'x'.repeat(31) }), [/^SCIM_SERVER_TOKEN must be at least 32 characters when NODE_ENV=production$/]);
+  t.equal(loadConfig({ ...PRODUCTION, SCIM_SERVER_TOKEN: 'x'.repeat(32) }).scimServer.token, 'x'.repeat(32));
+  t.ok(CONFIG_VARIABLES.includes('SCIM_SERVER_TOKEN'));
+});

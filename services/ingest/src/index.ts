@@ -6,3 +6,4 @@ export * from './idaas/idaas-mapping.js';
 export * from './mns/mns-queue.js';
 export * from './mns/mns-intake.js';
 export * from './mns/start-mns-intake.js';
+export * from './scim/scim-routes.js';

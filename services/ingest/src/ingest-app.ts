@@ -27,6 +27,7 @@ import { BATCH, STRUCTURED, checkEventMediaType, eventsInRequest } from './cloud
 import { registerDocumentsRoute } from './documents-route.js';
 import { registerIdaasCallbackRoute } from './idaas/idaas-callback-route.js';
 import type { CallbackKeys } from './idaas/idaas-token.js';
+import { registerScimRoutes } from './scim/scim-routes.js';
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
@@ -48,6 +49,8 @@ export interface IngestDeps {
   metricsToken?: string | undefined;
   /** The IDaaS event callback door (POST /idaas/events), when configured. */
   idaasCallback?: CallbackKeys | undefined;
+  /** The SCIM 2.0 endpoint's bearer token (SCIM_SERVER_TOKEN); the endpoint is off without it. */
+  scimServerToken?: string | undefined;
 }
 
 const REJECT_REASONS: Record<number, string> = {
@@ -193,6 +196,15 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
       keys: deps.idaasCallback,
       maxBodyBytes: deps.maxBodyBytes,
       append: deps.append,
+      logger: deps.logger,
+      ...(deps.onAppended === undefined ? {} : { onAppended: deps.onAppended }),
+    });
+  }
+  if (deps.scimServerToken !== undefined) {
+    registerScimRoutes(app, {
+      db: deps.db,
+      token: deps.scimServerToken,
+      maxBodyBytes: deps.maxBodyBytes,
       logger: deps.logger,
       ...(deps.onAppended === undefined ? {} : { onAppended: deps.onAppended }),
     });

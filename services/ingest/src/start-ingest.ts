@@ -64,6 +64,7 @@ export async function startIngest(
     docsRoots: config.docsRoots,
     metricsToken: metricsToken(config, deps.tokens.admin),
     idaasCallback: callbackKeys(config),
+    scimServerToken: config.scimServer.token,
   });
   const url = await app.listen({ port: config.ingest.port, host: config.ingest.host });
   logger.info({ url }, 'ingest listening');

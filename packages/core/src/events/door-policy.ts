@@ -2,7 +2,7 @@
 // allow-list. onramp's own events (`onramp.*` types, `onramp/*` sources) never come through a door,
 // whatever a policy says: only onramp's components append them, directly.
 import { OnrampError } from '../errors.js';
-import { IDAAS_SOURCE, idaasCallbackSource, LIFECYCLE } from './event-types.js';
+import { IDAAS_SOURCE, idaasCallbackSource, LIFECYCLE, SCIM_SERVER_SOURCE } from './event-types.js';
 
 export interface DoorPolicy {
   /** The door's name, for messages. */
@@ -33,6 +33,12 @@ export function idaasCallbackDoor(applicationId: string): DoorPolicy {
     allowed: [{ sources: [idaasCallbackSource(applicationId)], types: [...USER_LIFECYCLE_TYPES, ...GROUP_LIFECYCLE_TYPES] }],
   };
 }
+
+/** The SCIM 2.0 endpoint: what a SCIM client (IDaaS in SCIM mode) writes to Users and Groups. */
+export const SCIM_SERVER_DOOR: DoorPolicy = {
+  door: '/scim/v2',
+  allowed: [{ sources: [SCIM_SERVER_SOURCE], types: [...USER_LIFECYCLE_TYPES, ...GROUP_LIFECYCLE_TYPES] }],
+};
 
 /**
  * MNS intake: EventBridge's MNS target delivers the same CloudEvents as its HTTP target, so the same

@@ -43,3 +43,6 @@ export function onrampSource(component: string): string {
 export function idaasCallbackSource(applicationId: string): string {
   return `idaas-callback/${applicationId}`;
 }
+
+/** The source of events that came through onramp's own SCIM 2.0 endpoint (ingest's `/scim/v2`). */
+export const SCIM_SERVER_SOURCE = 'scim/v2';

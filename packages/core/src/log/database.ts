@@ -64,6 +64,19 @@ export interface Database {
     resolved_at: Date | null;
   };
   callback_tokens: { token_key: Buffer; expires_at: Date };
+  /** The SCIM endpoint's resources, a projection of its events (one row per live User or Group). */
+  scim_resources: {
+    resource_type: 'User' | 'Group';
+    id: string;
+    unique_key: string;
+    /** The seq of the event that last wrote the row: the resource's version (ETag). */
+    seq: number;
+    created_seq: number;
+    created_at: string;
+    modified_at: string;
+    /** The resource as JSON, without `meta`. */
+    resource: string;
+  };
   intake_dead_letters: {
     id: Generated<number>;
     intake: string;

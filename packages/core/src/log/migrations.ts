@@ -204,4 +204,28 @@ export const migrations: Record<string, Migration> = {
       await sql`DROP TABLE IF EXISTS held_deprovisionings`.execute(db);
     },
   },
+  '0008_scim_resources': {
+    // The SCIM 2.0 endpoint's Users and Groups: a projection of the log's `scim/v2` events, written in
+    // the same transaction as each event and rebuildable from seq 0 (scim/scim-projection.ts). unique_key
+    // is the lower-cased userName (Users) or displayName (Groups): case-insensitive uniqueness (RFC 7643
+    // §4.1.1 caseExact false), held by the database so that two concurrent creates cannot both win.
+    async up(db: AnyDb) {
+      await sql`
+        CREATE TABLE scim_resources (
+          resource_type VARCHAR(8) NOT NULL,
+          id VARCHAR(64) NOT NULL,
+          unique_key VARCHAR(512) NOT NULL,
+          seq BIGINT UNSIGNED NOT NULL,
+          created_seq BIGINT UNSIGNED NOT NULL,
+          created_at VARCHAR(64) NOT NULL,
+          modified_at VARCHAR(64) NOT NULL,
+          resource MEDIUMTEXT NOT NULL,
+          PRIMARY KEY (resource_type, id),
+          UNIQUE KEY scim_resources_unique (resource_type, unique_key)
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`.execute(db);
+    },
+    async down(db: AnyDb) {
+      await sql`DROP TABLE IF EXISTS scim_resources`.execute(db);
+    },
+  },
 };
