@@ -6,3 +6,5 @@ export * from './idaas/idaas-mapping.js';
 export * from './mns/mns-queue.js';
 export * from './mns/mns-intake.js';
 export * from './mns/start-mns-intake.js';
+export * from './console/console-sessions.js';
+export { SESSION_COOKIE, type ConsoleDeps } from './console/console-routes.js';

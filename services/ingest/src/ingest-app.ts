@@ -23,6 +23,7 @@ import {
   type Tokens,
 } from '@onramp/core';
 import { BATCH, STRUCTURED, checkEventMediaType, eventsInRequest } from './cloud-event-http.js';
+import { registerConsole, type ConsoleDeps } from './console/console-routes.js';
 import { registerDocumentsRoute } from './documents-route.js';
 import { registerIdaasCallbackRoute } from './idaas/idaas-callback-route.js';
 import type { CallbackKeys } from './idaas/idaas-token.js';
@@ -47,6 +48,8 @@ export interface IngestDeps {
   metricsToken?: string | undefined;
   /** The IDaaS event callback door (POST /idaas/events), when configured. */
   idaasCallback?: CallbackKeys | undefined;
+  /** The ops console at /console (sessions, queues), when given; it logs in with the admin token. */
+  console?: Pick<ConsoleDeps, 'sessions' | 'secureCookies' | 'queues' | 'consumers'> | undefined;
 }
 
 const REJECT_REASONS: Record<number, string> = {
@@ -193,6 +196,15 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
       append: deps.append,
       logger: deps.logger,
       ...(deps.onAppended === undefined ? {} : { onAppended: deps.onAppended }),
+    });
+  }
+  if (deps.console !== undefined) {
+    registerConsole(app, {
+      ...deps.console,
+      db: deps.db,
+      adminToken: deps.tokens.admin,
+      logger: deps.logger,
+      ...(deps.onAppended === undefined ? {} : { onScheduled: deps.onAppended }),
     });
   }
   return app;
