@@ -162,7 +162,7 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
       return reply.redirect('/console/login', 303);
     });
 
-    console.get('/console', async (_request, reply) => reply.redirect('/console/consumers', 303));
+    for (const home of ['/console', '/console/']) console.get(home, async (_request, reply) => reply.redirect('/console/consumers', 303));
     console.get('/console/consumers', async (request, reply) => {
       const [statuses, completed, deadLetters] = await Promise.all([consumerStatuses(deps.db), completionCounts(deps.db, RATE_WINDOW_SECONDS), listDeadLetters(deps.db)]);
       const rows: ConsumerRow[] = await Promise.all(statuses.map(async (status) => ({
