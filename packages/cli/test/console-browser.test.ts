@@ -64,7 +64,7 @@ t.test('an operator logs in, follows a joiner, retries a dead letter and approve
   await post(eventBridgeJoiner('console-1'));
   await waitFor(async () => OUTCOMES.every((type) => outcomesOf('user/console-1').then((o) => o.includes(type))) && (await outcomesOf('user/console-1')).length >= 3, 60_000, 'the three outcomes');
 
-  const { page, shot } = await openBrowser(t);
+  const { page } = await openBrowser(t);
   const cspViolations: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
@@ -93,7 +93,6 @@ t.test('an operator logs in, follows a joiner, retries a dead letter and approve
   t.match(await page.textContent('#timeline'), /mailer answered seq \d+[\s\S]*"provider": "resend"[\s\S]*"idempotencyKey": "welcome\//, 'what Resend was asked and answered');
   t.match(await page.textContent('#timeline'), /gitbook-sync answered[\s\S]*"mode": "sync"/);
   t.match(await page.textContent('#dead-letters, p.ok'), 'No open dead letters.');
-  await shot('person');
 
   // Resend refuses person 2's welcome email (422): a dead letter, with a Retry button that sends it.
   resend.failNext(1, { status: 422, name: 'validation_error', message: 'Invalid `to` field.' });
@@ -148,7 +147,6 @@ t.test('an operator logs in, follows a joiner, retries a dead letter and approve
   }
   t.equal(await page.textContent('#consumers tr[data-consumer="mailer"] td[data-field="completed"]'), '4', 'the mailer completed four welcome emails in the window');
   t.equal(await page.textContent('#consumers tr[data-consumer="gitbook-sync"] td[data-field="completed"]'), '6', 'gitbook-sync: four joiners and two leavers');
-  await shot('consumers');
 
   // The queues' Bull Board, behind the same session.
   await page.click('text=Queues');

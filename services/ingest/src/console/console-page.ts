@@ -7,11 +7,11 @@ body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2430;background:#f6f7
 header{display:flex;gap:1.2em;align-items:center;padding:.6em 1.2em;background:#1d2430;color:#fff}
 header a{color:#cfe0ff;text-decoration:none}header a:hover{text-decoration:underline}
 header strong{margin-right:1em}header form{margin-left:auto}
-main{padding:1em 1.4em;max-width:1200px}
+main{padding:1em 1.4em;max-width:1500px}
 table{border-collapse:collapse;width:100%;background:#fff;margin:.6em 0 1.4em}
 th,td{border:1px solid #d8dde5;padding:.35em .55em;text-align:left;vertical-align:top}
 th{background:#eef1f5;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
-pre{margin:0;white-space:pre-wrap;word-break:break-word;font-size:12px;max-height:18em;overflow:auto}
+td pre{min-width:30em}pre{margin:0;white-space:pre-wrap;word-break:break-word;font-size:12px;max-height:18em;overflow:auto}
 .ok{color:#116b2f}.bad{color:#a4161a;font-weight:600}.muted{color:#66707d}
 .notice{background:#e7f3ea;border:1px solid #9fcfab;padding:.5em .8em;margin:.6em 0}
 .error{background:#fbe9e9;border:1px solid #e0a3a3;padding:.5em .8em;margin:.6em 0}

@@ -39,6 +39,16 @@ export interface PersonView {
   consumers: string[];
 }
 
+/** Who the person is, from their latest lifecycle event that says so. */
+function summary(events: StoredEvent[]): Html {
+  const lifecycle = events.filter((e) => !e.source.startsWith('onramp/'));
+  const latest = lifecycle.at(-1);
+  const named = [...lifecycle].reverse().map((e) => e.data as { userName?: unknown; displayName?: unknown; name?: { givenName?: unknown; familyName?: unknown } } | undefined).find((d) => typeof d?.userName === 'string');
+  if (latest === undefined) return html`<p class="muted">No lifecycle event of this subject in the log.</p>`;
+  const name = typeof named?.displayName === 'string' ? named.displayName : [named?.name?.givenName, named?.name?.familyName].filter((p) => typeof p === 'string').join(' ');
+  return html`<p id="summary"><strong>${name}</strong> ${named === undefined ? '' : html`&lt;${String(named.userName)}&gt;`} · latest: ${latest.type} (seq ${latest.seq}, ${latest.time ?? latest.recordedAt.toISOString()})</p>`;
+}
+
 export function personPage(view: PersonView, csrf: string, notice?: string): string {
   const { subject, events, deadLetters } = view;
   const dead = deadLetters.length === 0
@@ -48,6 +58,7 @@ ${deadLetters.map((d) => html`<tr data-consumer="${d.consumer}" data-seq="${d.se
 <td>${actionButton('/console/person/retry', 'Retry', csrf, { subject, consumer: d.consumer, seq: d.seq })}</td></tr>`)}
 </tbody></table>`;
   return consolePage(`Person ${subject}`, html`
+${summary(events)}
 <h2>Dead letters</h2>
 ${dead}
 <h2>Replay this person</h2>
