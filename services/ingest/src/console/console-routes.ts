@@ -24,7 +24,7 @@ import {
   type Db,
   type Logger,
 } from '@onramp/core';
-import { registerQueueBoard } from './queue-board.js';
+import { QUEUE_BOARD_PATH, registerQueueBoard } from './queue-board.js';
 import { sha256, type ConsoleSession, type ConsoleSessions } from './console-sessions.js';
 import { consoleCookie, readCookie } from './cookies.js';
 import { CONSOLE_CSS } from './console-page.js';
@@ -83,7 +83,7 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
     });
 
     console.addHook('onSend', async (request, reply, payload) => {
-      const board = request.url.startsWith('/console/queues');
+      const board = request.routeOptions.url?.startsWith(QUEUE_BOARD_PATH) === true;
       void reply.header('content-security-policy', board ? BOARD_CSP : PAGE_CSP);
       void reply.header('x-content-type-options', 'nosniff');
       void reply.header('x-frame-options', 'DENY');
@@ -94,8 +94,9 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
 
     // Every page but the login form and the stylesheet needs a session.
     console.addHook('onRequest', async (request, reply) => {
-      const path = request.url.split('?')[0];
-      if (path === '/console/login' || path === '/console/console.css') return;
+      // The matched route's pattern, not the raw URL: no spelling of a path reaches a page unchecked.
+      const route = request.routeOptions.url;
+      if (route === '/console/login' || route === '/console/console.css') return;
       const id = readCookie(request.headers.cookie, SESSION_COOKIE);
       // Answered here, not thrown: Bull Board's routes have an error handler of their own.
       const refuse = (code: string, message: string) => sendProblem(reply, problemFor(new OnrampError(code, message)));
@@ -110,14 +111,14 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
       if (session === undefined || !sameText(session.adminDigest, adminDigest)) return reply.redirect('/console/login', 303);
       sessionOf.set(request, session);
       // Bull Board is for looking: jobs are retried through the log (dead letters), not by moving them in Redis.
-      if (path?.startsWith('/console/queues') === true && request.method !== 'GET' && request.method !== 'HEAD') {
+      if (route?.startsWith(QUEUE_BOARD_PATH) === true && request.method !== 'GET' && request.method !== 'HEAD') {
         return refuse('forbidden', 'the queue board is read-only; retry dead letters on the person page');
       }
     });
 
     // The synchronizer token: every POST of a session carries the session's CSRF token.
     console.addHook('preValidation', async (request) => {
-      if (request.method !== 'POST' || request.url === '/console/login') return;
+      if (request.method !== 'POST' || request.routeOptions.url === '/console/login') return;
       const presented = (request.body as { _csrf?: unknown } | undefined)?._csrf;
       const session = sessionOf.get(request);
       if (session === undefined || typeof presented !== 'string' || !sameText(presented, session.csrf)) {
