@@ -39,7 +39,7 @@ async function consoleApp(t: Test, options: { production?: boolean; db?: Db; adm
     redis.disconnect();
     await database?.drop();
   });
-  return { app, db, lines, prefix };
+  return { app, db, lines, prefix, redis };
 }
 
 const cookieOf = (setCookie: string | string[] | undefined, name: string) =>
@@ -83,7 +83,7 @@ t.test('without a session every console page redirects to the login form', async
 });
 
 t.test('the login: a wrong token is refused, the right one opens a session with a strict cookie', async (t) => {
-  const { app, lines } = await consoleApp(t);
+  const { app, lines, redis, prefix } = await consoleApp(t);
   const wrong = await logIn(app, 'admin-token-0123456788');
   t.equal(wrong.answer.statusCode, 401);
   t.match(wrong.answer.body, /That is not the admin token/);
@@ -100,6 +100,11 @@ t.test('the login: a wrong token is refused, the right one opens a session with 
   t.equal(answer.headers.location, '/console/consumers');
   t.match(loginCookie, /; HttpOnly; SameSite=Strict$/);
   t.match(session, new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; Path=/console; Max-Age=60; HttpOnly; SameSite=Strict$`), 'HttpOnly, SameSite=Strict, no Secure outside production');
+  const stored = await redis.keys(`${prefix}:console-session:*`);
+  t.equal(stored.length, 1, 'one session in Redis');
+  t.notOk(stored[0]!.includes(valueOf(session)), 'keyed by a hash of the cookie, not the cookie');
+  const ttl = await redis.ttl(stored[0]!);
+  t.ok(ttl > 0 && ttl <= 60, 'and it expires');
   const page = await app.inject({ method: 'GET', url: '/console/consumers', headers: { cookie: session!.split(';')[0]! } });
   t.equal(page.statusCode, 200);
   t.match(page.body, /<table id="consumers">/);
