@@ -7,3 +7,5 @@ export * from './mns/mns-queue.js';
 export * from './mns/mns-intake.js';
 export * from './mns/start-mns-intake.js';
 export * from './scim/scim-routes.js';
+export * from './console/console-sessions.js';
+export { SESSION_COOKIE, type ConsoleDeps } from './console/console-routes.js';

@@ -24,6 +24,7 @@ import {
   type Tokens,
 } from '@onramp/core';
 import { BATCH, STRUCTURED, checkEventMediaType, eventsInRequest } from './cloud-event-http.js';
+import { registerConsole, type ConsoleDeps } from './console/console-routes.js';
 import { registerDocumentsRoute } from './documents-route.js';
 import { registerIdaasCallbackRoute } from './idaas/idaas-callback-route.js';
 import type { CallbackKeys } from './idaas/idaas-token.js';
@@ -51,6 +52,8 @@ export interface IngestDeps {
   idaasCallback?: CallbackKeys | undefined;
   /** The SCIM 2.0 endpoint's bearer token (SCIM_SERVER_TOKEN); the endpoint is off without it. */
   scimServerToken?: string | undefined;
+  /** The ops console at /console (sessions, queues), when given; it logs in with the admin token. */
+  console?: Pick<ConsoleDeps, 'sessions' | 'secureCookies' | 'queues' | 'consumers'> | undefined;
 }
 
 const REJECT_REASONS: Record<number, string> = {
@@ -207,6 +210,15 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
       maxBodyBytes: deps.maxBodyBytes,
       logger: deps.logger,
       ...(deps.onAppended === undefined ? {} : { onAppended: deps.onAppended }),
+    });
+  }
+  if (deps.console !== undefined) {
+    registerConsole(app, {
+      ...deps.console,
+      db: deps.db,
+      adminToken: deps.tokens.admin,
+      logger: deps.logger,
+      ...(deps.onAppended === undefined ? {} : { onScheduled: deps.onAppended }),
     });
   }
   return app;

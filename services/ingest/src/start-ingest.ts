@@ -14,11 +14,13 @@ import {
   redisOptions,
   registerConsumerMetrics,
   stampTraceContext,
+  subscribedConsumers,
   type Config,
   type Db,
   type Logger,
   type Tokens,
 } from '@onramp/core';
+import { redisConsoleSessions } from './console/console-sessions.js';
 import { buildIngestApp } from './ingest-app.js';
 import type { CallbackKeys } from './idaas/idaas-token.js';
 
@@ -27,6 +29,9 @@ export function callbackKeys(config: Config): CallbackKeys | undefined {
   const { applicationId, jwksUrl, jwks, encryptionKey, clockSkewSeconds } = config.idaasCallback;
   return applicationId === undefined ? undefined : { applicationId, jwksUrl, jwks, encryptionKey, clockSkewSeconds };
 }
+
+/** How long a console login lasts. */
+export const CONSOLE_SESSION_SECONDS = 8 * 3600;
 
 export interface RunningIngest {
   url: string;
@@ -45,7 +50,8 @@ export async function startIngest(
   // Ingest's /metrics also carries every consumer's lag, in-flight work, dead letters and queue depth
   // (consumers have no HTTP port of their own); read on scrape, from MySQL and BullMQ.
   const registry = deps.registry ?? createRegistry('ingest');
-  const queues = openDeliveryQueues(config.redisUrl, await deliveryPrefix(deps.db, config.queuePrefix));
+  const prefix = await deliveryPrefix(deps.db, config.queuePrefix);
+  const queues = openDeliveryQueues(config.redisUrl, prefix);
   registerConsumerMetrics(registry, deps.db, (consumer) => queues.queue(consumer).getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'));
   const app = buildIngestApp({
     db: deps.db,
@@ -65,6 +71,12 @@ export async function startIngest(
     metricsToken: metricsToken(config, deps.tokens.admin),
     idaasCallback: callbackKeys(config),
     scimServerToken: config.scimServer.token,
+    console: {
+      sessions: redisConsoleSessions(redis, prefix, CONSOLE_SESSION_SECONDS),
+      secureCookies: config.production,
+      queues,
+      consumers: [...(await subscribedConsumers(deps.db)).keys()],
+    },
   });
   const url = await app.listen({ port: config.ingest.port, host: config.ingest.host });
   logger.info({ url }, 'ingest listening');

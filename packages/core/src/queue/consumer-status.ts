@@ -52,3 +52,14 @@ export async function consumerStatuses(db: Db): Promise<ConsumerStatus[]> {
     };
   });
 }
+
+/** Completions per consumer in the last `windowSeconds`: the rate at which each gets through its work. */
+export async function completionCounts(db: Db, windowSeconds: number): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('consumer_completions')
+    .select(['consumer', sql<number>`COUNT(*)`.as('n')])
+    .where('completed_at', '>=', sql<Date>`CURRENT_TIMESTAMP(6) - INTERVAL ${windowSeconds} SECOND`)
+    .groupBy('consumer')
+    .execute();
+  return new Map(rows.map((row) => [row.consumer, Number(row.n)]));
+}
