@@ -38,3 +38,4 @@ export * from './queue/wait-for-redis.js';
 export * from './dependency-failure.js';
 export * from './queue/redis-error-reporter.js';
 export * from './queue/consumer-metrics.js';
+export * from './hr/index.js';
