@@ -24,6 +24,7 @@ import {
 } from '@onramp/core';
 import { BATCH, STRUCTURED, checkEventMediaType, eventsInRequest } from './cloud-event-http.js';
 import { registerDocumentsRoute } from './documents-route.js';
+import { registerHrWebhookRoute, type HrWebhookDeps } from './hr/hr-webhook-route.js';
 import { registerIdaasCallbackRoute } from './idaas/idaas-callback-route.js';
 import type { CallbackKeys } from './idaas/idaas-token.js';
 
@@ -47,6 +48,8 @@ export interface IngestDeps {
   metricsToken?: string | undefined;
   /** The IDaaS event callback door (POST /idaas/events), when configured. */
   idaasCallback?: CallbackKeys | undefined;
+  /** The HR webhook door (POST /hr/events), when configured. */
+  hrWebhook?: Pick<HrWebhookDeps, 'keys' | 'mapping' | 'toleranceSeconds'> | undefined;
 }
 
 const REJECT_REASONS: Record<number, string> = {
@@ -189,6 +192,15 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
     registerIdaasCallbackRoute(app, {
       db: deps.db,
       keys: deps.idaasCallback,
+      maxBodyBytes: deps.maxBodyBytes,
+      append: deps.append,
+      logger: deps.logger,
+      ...(deps.onAppended === undefined ? {} : { onAppended: deps.onAppended }),
+    });
+  }
+  if (deps.hrWebhook !== undefined) {
+    registerHrWebhookRoute(app, {
+      ...deps.hrWebhook,
       maxBodyBytes: deps.maxBodyBytes,
       append: deps.append,
       logger: deps.logger,

@@ -26,6 +26,12 @@ export function callbackKeys(config: Config): CallbackKeys | undefined {
   return applicationId === undefined ? undefined : { applicationId, jwksUrl, jwks, encryptionKey, clockSkewSeconds };
 }
 
+/** The HR webhook door's settings, or undefined when HR_WEBHOOK_SECRET is not set. */
+export function hrWebhook(config: Config) {
+  const { keys, mapping, toleranceSeconds } = config.hrWebhook;
+  return keys.length === 0 || mapping === undefined ? undefined : { keys, mapping, toleranceSeconds };
+}
+
 export interface RunningIngest {
   url: string;
   close(): Promise<void>;
@@ -61,6 +67,7 @@ export async function startIngest(
     docsRoots: config.docsRoots,
     metricsToken: metricsToken(config, deps.tokens.admin),
     idaasCallback: callbackKeys(config),
+    hrWebhook: hrWebhook(config),
   });
   const url = await app.listen({ port: config.ingest.port, host: config.ingest.host });
   logger.info({ url }, 'ingest listening');

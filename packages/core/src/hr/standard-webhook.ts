@@ -18,11 +18,8 @@ export function webhookKey(secret: string): Buffer | string {
   return key;
 }
 
-export interface WebhookHeaders {
-  'webhook-id'?: string | string[] | undefined;
-  'webhook-timestamp'?: string | string[] | undefined;
-  'webhook-signature'?: string | string[] | undefined;
-}
+/** The request's headers, names lower-cased (as Node gives them). */
+export type WebhookHeaders = Record<string, string | string[] | undefined>;
 
 export interface VerifiedWebhook {
   id: string;
@@ -40,7 +37,7 @@ export function verifyWebhook(keys: readonly Buffer[], headers: WebhookHeaders, 
     throw new Unauthorized('webhook-id, webhook-timestamp and webhook-signature are required');
   }
   // The id becomes the stored event's id (at most 255 characters) and is part of the signed content.
-  if (id === '' || id.length > 255 || id.includes('.')) throw new Unauthorized('webhook-id must be 1 to 255 characters without "."');
+  if (id === '' || id.length > 255) throw new Unauthorized('webhook-id must be 1 to 255 characters');
   if (!/^\d{1,12}$/.test(timestamp)) throw new Unauthorized('webhook-timestamp must be Unix seconds');
   const seconds = Number(timestamp);
   if (Math.abs(now.getTime() / 1000 - seconds) > toleranceSeconds) throw new Unauthorized('webhook-timestamp is outside the tolerance (stale or in the future)');
