@@ -43,6 +43,16 @@ output "idaas_callback_secrets" {
   value       = "IDAAS_CALLBACK_APP_ID, IDAAS_CALLBACK_JWKS_URL and IDAAS_CALLBACK_ENCRYPTION_KEY (decrypted from idaas_encryption_key_ciphertext with the hosts' RAM role) in /etc/onramp.env"
 }
 
+output "hr_webhook_url" {
+  description = "Give the HR system as its webhook endpoint (Standard Webhooks signing); served once hr_webhook_secret_ciphertext is set."
+  value       = "https://${var.ingest_domain}/hr/events"
+}
+
+output "hr_idaas_secrets" {
+  description = "Where the HR webhook's and the idaas-provisioner's settings live on their hosts."
+  value       = "HR_WEBHOOK_SECRET (decrypted from hr_webhook_secret_ciphertext) and HR_MAPPING_FILE=/etc/onramp/hr-mapping.json on the ingest hosts; IDAAS_SCIM_URL and IDAAS_SCIM_TOKEN (decrypted from idaas_scim_token_ciphertext) on the idaas-provisioner hosts; each in /etc/onramp.env, decrypted with the hosts' RAM role"
+}
+
 output "intake_queue" {
   description = "MNS queue EventBridge delivers to when intake = mns; null for http."
   value       = module.eventbridge.intake_queue
