@@ -48,15 +48,18 @@ t.test('a signed HR hire ends in the joiner flow through IDaaS, and a terminatio
   };
   const causedBy = (events: Listed[], cause: Listed) => events.filter((e) => e.event.data?.cause?.source === cause.event.source && e.event.data.cause.id === cause.event.id).map((e) => e.event.type).sort();
   const callbackSource = `idaas-callback/${idaas.callback.applicationId}`;
+  /** The log once IDaaS has announced `type` for the person and every one of `outcomes` followed from it. */
+  const flowRan = (type: string, outcomes: string[], what: string) =>
+    waitFor(async () => {
+      const events = await list();
+      const announced = events.find((e) => e.event.source === callbackSource && e.event.type === type);
+      return announced !== undefined && outcomes.every((o) => causedBy(events, announced).includes(o)) ? { events, announced } : undefined;
+    }, 90_000, what);
 
   // The hire.
   const hired = await hr.send(`${ingestUrl}/hr/events`, 'employee.hired', hrEmployee(42));
   t.equal(hired.status, 202);
-  const joined = await waitFor(async () => {
-    const events = await list();
-    const announced = events.find((e) => e.event.source === callbackSource && e.event.type === 'SCIM.UserCreated');
-    return announced !== undefined && JOINER_OUTCOMES.every((type) => causedBy(events, announced).includes(type)) ? { events, announced } : undefined;
-  }, 90_000, 'the joiner flow for the hire, through IDaaS');
+  const joined = await flowRan('SCIM.UserCreated', JOINER_OUTCOMES, 'the joiner flow for the hire, through IDaaS');
   const hire = joined.events.find((e) => e.event.id === hired.id)!;
   t.match(hire.event, { source: 'hr-webhook', type: 'HR.EmployeeHired', subject: 'employee/E42' });
   t.same(causedBy(joined.events, hire), ['onramp.idaas.UserProvisioned'], 'the HR event itself only provisions IDaaS');
@@ -75,11 +78,7 @@ t.test('a signed HR hire ends in the joiner flow through IDaaS, and a terminatio
   // The termination.
   const terminated = await hr.send(`${ingestUrl}/hr/events`, 'employee.terminated', hrEmployee(42));
   t.equal(terminated.status, 202);
-  const left = await waitFor(async () => {
-    const events = await list();
-    const announced = events.find((e) => e.event.source === callbackSource && e.event.type === 'SCIM.UserDeactivated');
-    return announced !== undefined && LEAVER_OUTCOMES.every((type) => causedBy(events, announced).includes(type)) ? { events, announced } : undefined;
-  }, 90_000, 'the leaver flow for the termination, through IDaaS');
+  const left = await flowRan('SCIM.UserDeactivated', LEAVER_OUTCOMES, 'the leaver flow for the termination, through IDaaS');
   t.match(left.events.filter((e) => e.event.type === 'onramp.idaas.UserProvisioned').map((e) => e.event.data?.action), ['created', 'deactivated']);
   t.equal(idaas.scim.users()[0]!.active, false, 'the IDaaS account is deactivated');
   t.same(causedBy(left.events, left.announced), LEAVER_OUTCOMES, 'GitBook access revoked, profile removed');
