@@ -42,6 +42,7 @@ export interface WebhookSendOptions {
   /** Replace the signature header entirely. */
   signature?: string;
   omitHeaders?: boolean;
+  contentType?: string;
 }
 
 export interface HrSystem {
@@ -58,7 +59,7 @@ export function createHrSystem(secret: string = webhookSecret()): HrSystem {
       const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
       const body = options.body ?? JSON.stringify({ type, timestamp: new Date(timestamp * 1000).toISOString(), data: employee });
       const signature = options.signature ?? (options.secrets ?? [secret]).map((s) => signWebhook(s, id, timestamp, body)).join(' ');
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json' };
       if (options.omitHeaders !== true) Object.assign(headers, { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature });
       const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
       const text = await response.text();

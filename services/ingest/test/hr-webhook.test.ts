@@ -42,6 +42,8 @@ t.test('a signed hire is appended as HR.EmployeeHired under the webhook-id, its 
     },
   });
   t.notOk(JSON.stringify(event).includes('078-05-1120'), 'HR fields the mapping does not name never reach the log');
+  const withCharset = await hr.send(url, 'employee.hired', hrEmployee(70), { contentType: 'application/json; charset=utf-8' });
+  t.equal(withCharset.status, 202, 'application/json with a charset parameter');
 });
 
 t.test('the same webhook-id again is a duplicate, not a second event — also when re-signed later', async (t) => {
