@@ -62,6 +62,11 @@ module "workers" {
   mns_intake_queue                 = module.eventbridge.intake_queue
   mns_access_key_id_ciphertext     = var.mns_access_key_id_ciphertext
   mns_access_key_secret_ciphertext = var.mns_access_key_secret_ciphertext
+
+  hr_webhook_secret_ciphertext = var.hr_webhook_secret_ciphertext
+  hr_mapping_json              = var.hr_webhook_secret_ciphertext == null ? "" : file(coalesce(var.hr_mapping_file, "${path.module}/../deploy/hr-mapping.json"))
+  idaas_scim_url               = var.idaas_scim_url
+  idaas_scim_token_ciphertext  = var.idaas_scim_token_ciphertext
 }
 
 module "eventbridge" {

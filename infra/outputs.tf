@@ -53,6 +53,16 @@ output "scim_server_token_location" {
   value       = "SCIM_SERVER_TOKEN in /etc/onramp.env on the ingest hosts, decrypted at boot with the hosts' RAM role from the KMS ciphertext given as the scim_server_token_ciphertext input (aliyun kms Decrypt --CiphertextBlob <it> gives the plaintext for the console)"
 }
 
+output "hr_webhook_url" {
+  description = "Give the HR system as its webhook endpoint (Standard Webhooks signing); served once hr_webhook_secret_ciphertext is set."
+  value       = "https://${var.ingest_domain}/hr/events"
+}
+
+output "hr_idaas_secrets" {
+  description = "Where the HR webhook's and the idaas-provisioner's settings live on their hosts."
+  value       = "HR_WEBHOOK_SECRET (decrypted from hr_webhook_secret_ciphertext) and HR_MAPPING_FILE=/etc/onramp/hr-mapping.json on the ingest hosts; IDAAS_SCIM_URL and IDAAS_SCIM_TOKEN (decrypted from idaas_scim_token_ciphertext) on the idaas-provisioner hosts; each in /etc/onramp.env, decrypted with the hosts' RAM role"
+}
+
 output "intake_queue" {
   description = "MNS queue EventBridge delivers to when intake = mns; null for http."
   value       = module.eventbridge.intake_queue

@@ -175,3 +175,29 @@ variable "idaas_encryption_key_ciphertext" {
   default     = null
   sensitive   = true
 }
+
+variable "hr_webhook_secret_ciphertext" {
+  description = "KMS ciphertext of HR_WEBHOOK_SECRET (whsec_ followed by the base64 key the HR system signs with; several separated by spaces while rotating); null: the HR webhook door is off."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "hr_mapping_file" {
+  description = "The HR mapping file (docs/identity.md) the ingest hosts get as HR_MAPPING_FILE; null: deploy/hr-mapping.json of this repository."
+  type        = string
+  default     = null
+}
+
+variable "idaas_scim_url" {
+  description = "IDAAS_SCIM_URL: the SCIM base URL IDaaS shows for the application under Synchronize Application to IDaaS; empty: the idaas-provisioner is off (its host idles; services can give it 0 replicas)."
+  type        = string
+  default     = ""
+}
+
+variable "idaas_scim_token_ciphertext" {
+  description = "KMS ciphertext of IDAAS_SCIM_TOKEN, the bearer token IDaaS generated for that application."
+  type        = string
+  default     = null
+  sensitive   = true
+}

@@ -84,6 +84,10 @@ resource "alicloud_instance" "host" {
     mns_queue       = coalesce(var.mns_intake_queue, "-")
     mns_key_id      = coalesce(var.mns_access_key_id_ciphertext, "-")
     mns_key_secret  = coalesce(var.mns_access_key_secret_ciphertext, "-")
+    hr_secret       = coalesce(var.hr_webhook_secret_ciphertext, "-")
+    hr_mapping_b64  = base64encode(var.hr_mapping_json)
+    idaas_scim_url  = var.idaas_scim_url
+    idaas_scim_key  = coalesce(var.idaas_scim_token_ciphertext, "-")
   }))
 
   tags = merge(local.tags, { service = each.value.service })

@@ -237,3 +237,29 @@ variable "mns_access_key_secret_ciphertext" {
   default     = null
   sensitive   = true
 }
+
+variable "hr_webhook_secret_ciphertext" {
+  description = "KMS ciphertext of HR_WEBHOOK_SECRET; null: the HR webhook door is off."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "hr_mapping_json" {
+  description = "The HR mapping file's content, written on the ingest hosts as HR_MAPPING_FILE; empty with the door off."
+  type        = string
+  default     = ""
+}
+
+variable "idaas_scim_url" {
+  description = "IDAAS_SCIM_URL for the idaas-provisioner; empty: it is off (its host idles; var.services can give it 0 replicas)."
+  type        = string
+  default     = ""
+}
+
+variable "idaas_scim_token_ciphertext" {
+  description = "KMS ciphertext of IDAAS_SCIM_TOKEN."
+  type        = string
+  default     = null
+  sensitive   = true
+}

@@ -139,7 +139,7 @@ t.test('dlq list shows dead letters', async (t) => {
 t.test('usage errors name the problem', async (t) => {
   await withEnv(t);
   const cases: [string[], RegExp][] = [
-    [['replay'], /--consumer takes one of mailer, gitbook-sync, indexer/],
+    [['replay'], /--consumer takes one of mailer, gitbook-sync, indexer, idaas-provisioner/],
     [['replay', '--consumer', 'fax'], /got "fax"/],
     [['replay', '--consumer', 'mailer', '--from-seq', 'x'], /--from-seq takes a whole number/],
     [['frobnicate'], /unknown command "frobnicate"/],

@@ -1,5 +1,8 @@
 // One exit-code convention for every command (README, "Exit codes"), and errors that say what to fix:
 // which service, where, and the variable that pointed there.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import { createConnection } from 'mysql2/promise';
 import { TEST_MYSQL, TEST_REDIS, freshDatabase, unmigratedDatabase } from '@onramp/core/testing';
@@ -84,4 +87,17 @@ t.test('start checks every component\'s configuration first: search-api without 
   t.equal(run.code, EXIT.config);
   t.match(run.stderr, /search-api needs SEARCH_JWKS_URL or SEARCH_JWT_SECRET/);
   t.notMatch(run.stdout, /ingest listening|mailer|onramp started/, 'nothing was started');
+});
+
+t.test('a wrong HR mapping file: exit 78 naming the file and the problem, before ingest listens', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'onramp-hrmap-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'hr-mapping.json');
+  await writeFile(file, JSON.stringify({ version: 1, attributes: { userName: { from: 'workEmail' } } }));
+  const secret = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
+  const run = await runOnramp(['start', '--only', 'ingest'], cleanEnv({ HR_WEBHOOK_SECRET: secret, HR_MAPPING_FILE: file, INGEST_PORT: String(await freePort()) }));
+  t.equal(run.code, EXIT.config);
+  t.match(run.stderr, `HR_MAPPING_FILE ${file}: "emails[type eq "work"].value" must be mapped`);
+  t.notMatch(run.stdout, /listening/);
+  t.notMatch(run.stderr, secret, 'the secret is not printed');
 });

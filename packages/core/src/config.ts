@@ -4,6 +4,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
 import type { DocsRoots } from './events/document-location.js';
 import { IDAAS_SOURCE } from './events/event-types.js';
+import { readHrMapping, type HrMapping } from './hr/hr-mapping.js';
+import { webhookKey } from './hr/standard-webhook.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -93,6 +95,16 @@ export interface Config {
   };
   /** The SCIM 2.0 endpoint (`/scim/v2` on ingest); off unless SCIM_SERVER_TOKEN is set. */
   scimServer: { token: string | undefined };
+  /** The HR webhook door (POST /hr/events); off unless HR_WEBHOOK_SECRET is set. */
+  hrWebhook: {
+    /** HMAC keys of the `whsec_` secrets (more than one while rotating); empty: the door is off. */
+    keys: Buffer[];
+    /** The mapping file, read and checked at start. */
+    mapping: HrMapping | undefined;
+    toleranceSeconds: number;
+  };
+  /** IDaaS's inbound SCIM endpoint, for the idaas-provisioner; off unless both are set. */
+  idaasScim: { url: string | undefined; token: string | undefined };
   /** MNS intake (`onramp start --only mns-intake`, `onramp mns drain`). */
   mns: {
     endpoint: string | undefined;
@@ -124,6 +136,7 @@ export const CONFIG_VARIABLES = [
   'MNS_ENDPOINT', 'MNS_ACCESS_KEY_ID', 'MNS_ACCESS_KEY_SECRET', 'MNS_QUEUE', 'MNS_WAIT_SECONDS', 'MNS_VISIBILITY_SECONDS',
   'GITBOOK_ON_LEAVE', 'DEPROVISION_THRESHOLD', 'DEPROVISION_WINDOW',
   'METRICS_PORT', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_SERVICE_NAME',
+  'HR_WEBHOOK_SECRET', 'HR_MAPPING_FILE', 'HR_WEBHOOK_TOLERANCE_SECONDS', 'IDAAS_SCIM_URL', 'IDAAS_SCIM_TOKEN',
 ] as const;
 
 class Reader {
@@ -274,6 +287,34 @@ function scimServer(read: Reader, production: boolean): Config['scimServer'] {
   return { token };
 }
 
+/** The HR webhook: its secrets (space- or comma-separated while rotating) and the mapping file they need. */
+function hrWebhook(read: Reader): Config['hrWebhook'] {
+  const keys: Buffer[] = [];
+  for (const secret of read.string('HR_WEBHOOK_SECRET', '').split(/[\s,]+/).filter(Boolean)) {
+    const key = webhookKey(secret);
+    if (typeof key === 'string') read.problems.push(`HR_WEBHOOK_SECRET ${key}`);
+    else keys.push(key);
+  }
+  const file = read.string('HR_MAPPING_FILE');
+  if (read.string('HR_WEBHOOK_SECRET') !== undefined) read.require('HR_MAPPING_FILE', file, 'HR_WEBHOOK_SECRET is set');
+  let mapping: HrMapping | undefined;
+  if (file !== undefined) {
+    const loaded = readHrMapping(resolve(file));
+    if (typeof loaded === 'string') read.problems.push(loaded);
+    else mapping = loaded;
+  }
+  // Standard Webhooks: five minutes either way.
+  return { keys, mapping, toleranceSeconds: read.integer('HR_WEBHOOK_TOLERANCE_SECONDS', 300, 1, 3600) };
+}
+
+function idaasScim(read: Reader, production: boolean): Config['idaasScim'] {
+  const url = read.url('IDAAS_SCIM_URL', production ? ['https:'] : ['http:', 'https:']);
+  const token = read.string('IDAAS_SCIM_TOKEN');
+  if (url !== undefined) read.require('IDAAS_SCIM_TOKEN', token, 'IDAAS_SCIM_URL is set');
+  if (token !== undefined) read.require('IDAAS_SCIM_URL', url, 'IDAAS_SCIM_TOKEN is set');
+  return { url, token };
+}
+
 function mns(read: Reader): Config['mns'] {
   return {
     // HTTPS only: the MNS endpoint carries the signed requests and the events' personal data.
@@ -420,6 +461,8 @@ export function loadConfig(env: Env = process.env): Config {
     search,
     idaasCallback: idaasCallback(read, production),
     scimServer: scimServer(read, production),
+    hrWebhook: hrWebhook(read),
+    idaasScim: idaasScim(read, production),
     mns: mns(read),
     metricsPort: read.string('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),
     tracing: {

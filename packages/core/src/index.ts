@@ -43,3 +43,4 @@ export * from './queue/redis-error-reporter.js';
 export * from './queue/consumer-metrics.js';
 export * from './tracing/index.js';
 export * from './within.js';
+export * from './hr/index.js';

@@ -56,6 +56,8 @@ export interface ScimServerOptions {
   etag?: boolean;
   /** Called after a user is created and before the answer goes out (fault tests kill a worker here). */
   onUserCreated?: (user: Json) => void | Promise<void>;
+  /** Told of every user written (created, replaced, patched: `after`; deleted: `after` undefined), after the write. */
+  onUserWritten?: (after: Json | undefined, before: Json | undefined) => void;
   quirks?: ScimQuirks;
 }
 
@@ -145,6 +147,9 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
     const records = endpoint === 'Users' ? store.users : store.groups;
     const query = queryOf(params, maxResults);
     const current = () => (id === undefined ? undefined : records.get(id));
+    const told = (before: Json | undefined, after: Json | undefined) => {
+      if (endpoint === 'Users') options.onUserWritten?.(after === undefined ? undefined : plainJson(after), before === undefined ? undefined : plainJson(before));
+    };
     const precondition = () => {
       if (!etags || ifMatch === undefined || ifMatch === '*' || current() === undefined) return undefined;
       return ifMatch === versionOf(current()) ? undefined : { status: 412, body: scimError(412, 'the resource has changed since it was read') };
@@ -171,6 +176,7 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
         return serialized(async () => {
           const created = single(201, await new Resource(undefined, query).write(body, ctx));
           if (endpoint === 'Users') await options.onUserCreated?.(created.body);
+          told(undefined, store.users.get(String(created.body.id)));
           const location = (created.body.meta as { location?: string } | undefined)?.location;
           const userName = String(created.body.userName ?? '');
           if (endpoint === 'Users' && quirks.createdWithoutIdFor?.test(userName) === true) {
@@ -194,7 +200,9 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
           // SCIMMY patches what its read returns, so the patch must not see `attributes` or
           // `excludedAttributes` (it would drop what they hide); they shape only the answer.
           const resource = new Resource(id);
+          const before = current();
           const result = method === 'PUT' ? await resource.write(body, ctx) : await resource.patch(body as never, ctx);
+          told(before, current());
           if (result === undefined) return { status: 204, body: undefined };
           return single(200, query.attributes === undefined && query.excludedAttributes === undefined ? result : await new Resource(id, query).read(ctx));
         });
@@ -203,7 +211,9 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
         return serialized(async () => {
           const failed = precondition();
           if (failed !== undefined) return failed;
+          const before = current();
           await new Resource(id).dispose(ctx);
+          told(before, undefined);
           return { status: 204, body: undefined };
         });
       default:

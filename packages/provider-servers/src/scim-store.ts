@@ -157,6 +157,9 @@ export function declareScimResources(): void {
     ],
   });
 
+  // Users may carry the enterprise extension (department, employeeNumber, manager), as IDaaS's inbound
+  // SCIM and most providers accept; without it SCIMMY would drop those attributes without a word.
+  SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser as never, false);
   SCIMMY.Resources.declare(SCIMMY.Resources.User, {
     basepath: SCIM_BASE_PATH,
     egress: (resource: { id?: string; filter?: Json[] }, ctx: unknown) => {

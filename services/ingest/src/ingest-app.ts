@@ -26,6 +26,7 @@ import {
 import { BATCH, STRUCTURED, checkEventMediaType, eventsInRequest } from './cloud-event-http.js';
 import { registerConsole, type ConsoleDeps } from './console/console-routes.js';
 import { registerDocumentsRoute } from './documents-route.js';
+import { registerHrWebhookRoute, type HrWebhookDeps } from './hr/hr-webhook-route.js';
 import { registerIdaasCallbackRoute } from './idaas/idaas-callback-route.js';
 import type { CallbackKeys } from './idaas/idaas-token.js';
 import { registerScimRoutes } from './scim/scim-routes.js';
@@ -54,6 +55,8 @@ export interface IngestDeps {
   scimServerToken?: string | undefined;
   /** The ops console at /console (sessions, queues), when given; it logs in with the admin token. */
   console?: Pick<ConsoleDeps, 'sessions' | 'secureCookies' | 'queues' | 'consumers'> | undefined;
+  /** The HR webhook door (POST /hr/events), when configured. */
+  hrWebhook?: Pick<HrWebhookDeps, 'keys' | 'mapping' | 'toleranceSeconds'> | undefined;
 }
 
 const REJECT_REASONS: Record<number, string> = {
@@ -208,6 +211,15 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
       db: deps.db,
       token: deps.scimServerToken,
       maxBodyBytes: deps.maxBodyBytes,
+      logger: deps.logger,
+      ...(deps.onAppended === undefined ? {} : { onAppended: deps.onAppended }),
+    });
+  }
+  if (deps.hrWebhook !== undefined) {
+    registerHrWebhookRoute(app, {
+      ...deps.hrWebhook,
+      maxBodyBytes: deps.maxBodyBytes,
+      append: deps.append,
       logger: deps.logger,
       ...(deps.onAppended === undefined ? {} : { onAppended: deps.onAppended }),
     });

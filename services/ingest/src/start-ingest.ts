@@ -32,6 +32,11 @@ export function callbackKeys(config: Config): CallbackKeys | undefined {
 
 /** How long a console login lasts. */
 export const CONSOLE_SESSION_SECONDS = 8 * 3600;
+/** The HR webhook door's settings, or undefined when HR_WEBHOOK_SECRET is not set. */
+export function hrWebhook(config: Config) {
+  const { keys, mapping, toleranceSeconds } = config.hrWebhook;
+  return keys.length === 0 || mapping === undefined ? undefined : { keys, mapping, toleranceSeconds };
+}
 
 export interface RunningIngest {
   url: string;
@@ -77,6 +82,7 @@ export async function startIngest(
       queues,
       consumers: [...(await subscribedConsumers(deps.db)).keys()],
     },
+    hrWebhook: hrWebhook(config),
   });
   const url = await app.listen({ port: config.ingest.port, host: config.ingest.host });
   logger.info({ url }, 'ingest listening');

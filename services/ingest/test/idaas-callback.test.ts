@@ -3,41 +3,19 @@
 // (401), malformed (400, nothing written), every address-book event type mapped, the key endpoint
 // fetched again for a new key id, and a token given back when the log could not be written.
 import t, { type Test } from 'tap';
-import { Registry } from 'prom-client';
-import { appendEvents, createAppendBatcher, idaasCallbackSource, LogUnavailable, readEvents, SCIM_ENTERPRISE_USER, silentLogger, type CloudEvent } from '@onramp/core';
-import { freshDatabase } from '@onramp/core/testing';
+import { idaasCallbackSource, SCIM_ENTERPRISE_USER } from '@onramp/core';
 import { idaasUser, startIdaasStandIn } from '@onramp/provider-servers';
-import { buildIngestApp } from '@onramp/ingest';
+import { startDoorApp } from './door-app.js';
 
-const tokens = { ingest: 'ingest-token-0123456789', admin: 'admin-token-0123456789' };
 const PREFIX = 'urn:alibaba:idaas:app:event';
 const KEY = 'a'.repeat(16) + '0123456789abcdef'.repeat(3);
 
 async function door(t: Test, options: { encryptionKey?: string; failAppends?: () => boolean } = {}) {
-  const database = await freshDatabase('idaas');
   const idaas = await startIdaasStandIn();
-  const batcher = createAppendBatcher((events) => appendEvents(database.db, events));
-  const app = buildIngestApp({
-    db: database.db,
-    append: (events: CloudEvent[]) => {
-      if (options.failAppends?.() === true) return Promise.reject(new LogUnavailable(new Error('connection refused')));
-      return batcher.append(events);
-    },
-    tokens,
-    maxBodyBytes: 1024 * 1024,
-    logger: silentLogger,
-    registry: new Registry(),
-    checks: {},
-    docsRoots: { paths: [], buckets: [] },
-    idaasCallback: { applicationId: idaas.applicationId, jwksUrl: idaas.jwksUrl, encryptionKey: options.encryptionKey, clockSkewSeconds: 60, refreshCooldownMs: 0 },
-  });
-  const url = `${await app.listen({ port: 0, host: '127.0.0.1' })}/idaas/events`;
-  t.teardown(async () => {
-    await app.close();
-    await idaas.close();
-    await database.drop();
-  });
-  return { idaas, url, events: () => readEvents(database.db), app };
+  t.teardown(() => idaas.close());
+  const idaasCallback = { applicationId: idaas.applicationId, jwksUrl: idaas.jwksUrl, encryptionKey: options.encryptionKey, clockSkewSeconds: 60, refreshCooldownMs: 0 };
+  const { base, events, app } = await startDoorApp(t, 'idaas', { idaasCallback }, options.failAppends);
+  return { idaas, url: `${base}/idaas/events`, events, app };
 }
 
 const create = (n: number | string, extra: Record<string, unknown> = {}) => ({ eventType: `${PREFIX}:ud:user:create`, bizData: idaasUser(n, undefined, extra), eventId: `evt-create-${n}` });

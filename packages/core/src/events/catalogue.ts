@@ -3,7 +3,7 @@
 // A type's name is stored in the log: renaming one strands history (event-types.ts holds the names).
 import { Type, type Static, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { StoredEvent } from './cloud-event.js';
-import { LIFECYCLE, OUTCOME } from './event-types.js';
+import { HR, LIFECYCLE, OUTCOME } from './event-types.js';
 import { DocumentPublished, ScimGroup, ScimGroupReference, ScimUser, ScimUserReference } from './schemas.js';
 
 export interface EventDefinition {
@@ -29,6 +29,10 @@ export const CATALOGUE = {
   [LIFECYCLE.groupCreated]: { version: 1, data: ScimGroup },
   [LIFECYCLE.groupUpdated]: { version: 1, data: ScimGroup },
   [LIFECYCLE.groupDeleted]: { version: 1, data: ScimGroupReference },
+  // The HR webhook maps at the door: the data is the SCIM User IDaaS will be asked to hold.
+  [HR.employeeHired]: { version: 1, data: Type.Intersect([ScimUser, Type.Object({ active: Type.Literal(true) })]) },
+  [HR.employeeChanged]: { version: 1, data: Type.Intersect([ScimUser, Type.Object({ active: Type.Literal(true) })]) },
+  [HR.employeeTerminated]: { version: 1, data: Type.Intersect([ScimUser, Type.Object({ active: Type.Literal(false) })]) },
   [OUTCOME.welcomeSent]: {
     version: 1,
     data: outcome({
@@ -68,6 +72,15 @@ export const CATALOGUE = {
       windowMs: Type.Integer({ minimum: 1 }),
     }),
   },
+  [OUTCOME.idaasUserProvisioned]: {
+    version: 1,
+    data: outcome({
+      action: Type.Union(['created', 'adopted', 'updated', 'unchanged', 'deactivated', 'absent'].map((a) => Type.Literal(a))),
+      idaasUserId: Type.Optional(Type.String()),
+      userName: Type.String(),
+    }),
+  },
+  [OUTCOME.idaasProvisioningFailed]: { version: 1, data: Failure },
   [OUTCOME.deprovisionApproved]: { version: 1, data: outcome({ consumer: Type.String(), heldSeq: Type.Integer({ minimum: 1 }) }) },
   [OUTCOME.deprovisionRejected]: { version: 1, data: outcome({ consumer: Type.String(), heldSeq: Type.Integer({ minimum: 1 }) }) },
 } as const satisfies Record<string, EventDefinition>;

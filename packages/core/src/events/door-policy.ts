@@ -2,7 +2,7 @@
 // allow-list. onramp's own events (`onramp.*` types, `onramp/*` sources) never come through a door,
 // whatever a policy says: only onramp's components append them, directly.
 import { OnrampError } from '../errors.js';
-import { IDAAS_SOURCE, idaasCallbackSource, LIFECYCLE, SCIM_SERVER_SOURCE } from './event-types.js';
+import { HR, HR_WEBHOOK_SOURCE, IDAAS_SOURCE, idaasCallbackSource, LIFECYCLE, SCIM_SERVER_SOURCE } from './event-types.js';
 
 export interface DoorPolicy {
   /** The door's name, for messages. */
@@ -47,6 +47,12 @@ export const SCIM_SERVER_DOOR: DoorPolicy = {
 export function mnsIntakeDoor(sources: readonly string[] = [IDAAS_SOURCE]): DoorPolicy {
   return { door: 'MNS intake', allowed: [{ sources, types: USER_LIFECYCLE_TYPES }] };
 }
+
+/** The HR webhook (POST /hr/events): hires, changes and terminations, under its own source; never SCIM.* events. */
+export const HR_WEBHOOK_DOOR: DoorPolicy = {
+  door: 'POST /hr/events',
+  allowed: [{ sources: [HR_WEBHOOK_SOURCE], types: [HR.employeeHired, HR.employeeChanged, HR.employeeTerminated] }],
+};
 
 export class ForbiddenEvent extends OnrampError {
   constructor(

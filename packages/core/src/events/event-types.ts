@@ -11,6 +11,17 @@ export const LIFECYCLE = {
   groupDeleted: 'SCIM.GroupDeleted',
 } as const;
 
+/**
+ * What the HR system says about an employee, through the HR webhook door (POST /hr/events). Their data is
+ * already the SCIM User that IDaaS will be asked to hold: the idaas-provisioner acts on them; the joiner
+ * and leaver flows do not (they start when IDaaS announces the account, as SCIM.User* events).
+ */
+export const HR = {
+  employeeHired: 'HR.EmployeeHired',
+  employeeChanged: 'HR.EmployeeChanged',
+  employeeTerminated: 'HR.EmployeeTerminated',
+} as const;
+
 export const OUTCOME = {
   welcomeSent: 'onramp.mail.WelcomeSent',
   welcomeFailed: 'onramp.mail.WelcomeFailed',
@@ -30,9 +41,14 @@ export const OUTCOME = {
   deprovisionHeld: 'onramp.lifecycle.DeprovisionHeld',
   deprovisionApproved: 'onramp.lifecycle.DeprovisionApproved',
   deprovisionRejected: 'onramp.lifecycle.DeprovisionRejected',
+  idaasUserProvisioned: 'onramp.idaas.UserProvisioned',
+  idaasProvisioningFailed: 'onramp.idaas.ProvisioningFailed',
 } as const;
 
 export const IDAAS_SOURCE = 'com.aliyun.idaas';
+
+/** The source of events that came through the HR webhook door. */
+export const HR_WEBHOOK_SOURCE = 'hr-webhook';
 
 /** The source onramp's own events carry: `onramp/<component>`. */
 export function onrampSource(component: string): string {

@@ -1,0 +1,3 @@
+export * from './hr-payload.js';
+export * from './hr-mapping.js';
+export * from './standard-webhook.js';
