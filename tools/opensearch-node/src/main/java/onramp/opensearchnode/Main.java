@@ -1,5 +1,5 @@
 /*
- * A single-node OpenSearch for onramp's tests: the server, the transport, analysis and painless modules and the
+ * A single-node OpenSearch for onramp's tests: the server, the transport, analysis, painless and reindex modules and the
  * k-NN plugin, all loaded from the classpath (no distribution, no plugins folder, no security plugin), bound to
  * 127.0.0.1 only, with its data in the folder it is given.
  *
@@ -36,6 +36,7 @@ public final class Main {
         "org.opensearch.transport.Netty4Plugin",
         "org.opensearch.analysis.common.CommonAnalysisPlugin",
         "org.opensearch.painless.PainlessPlugin",
+        "org.opensearch.index.reindex.ReindexPlugin",
         "org.opensearch.knn.plugin.KNNPlugin"
     );
 
