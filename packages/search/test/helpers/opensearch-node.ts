@@ -39,8 +39,11 @@ function isBuilt(hash: string): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Builds the launcher unless the cached build matches its sources; one builder at a time across test files. */
-async function ensureBuilt(): Promise<number> {
+/**
+ * Builds the launcher unless the cached build matches its sources; one builder at a time across test files.
+ * Returns how long the build took, ms (0: the cached one was used). `.ci/run` calls it before the tests.
+ */
+export async function buildOpenSearchNode(): Promise<number> {
   const hash = sourceHash();
   if (isBuilt(hash)) return 0;
   const started = performance.now();
@@ -83,13 +86,13 @@ export async function startOpenSearchNode(): Promise<OpenSearchNode> {
   const external = process.env.TEST_OPENSEARCH_URL;
   if (external !== undefined && external !== '') return { url: external, startMs: 0, buildMs: 0, stop: async () => {} };
 
-  const buildMs = await ensureBuilt();
+  const buildMs = await buildOpenSearchNode();
   const data = mkdtempSync(join(tmpdir(), 'onramp-opensearch-'));
   const classpath = ['classes', 'lib/*', 'knn/*'].map((p) => join(TARGET, p)).join(':');
   const started = performance.now();
   // Its own process group, so that stop() ends the JVM and anything it started; stdin is its lifeline: when this
   // process dies, however it dies, the pipe closes and the node exits (Main.watchParent).
-  const child = spawn('java', [...JVM, '-Djava.awt.headless=true', '-Dlog4j2.disable.jmx=true', '-cp', classpath, 'onramp.opensearchnode.Main', '--data', data], {
+  const child = spawn('java', [...JVM, '-Djava.awt.headless=true', '-Dlog4j2.disable.jmx=true', '-cp', classpath, 'onramp.opensearchnode.Main', '--data', data, '--ephemeral'], {
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
   });

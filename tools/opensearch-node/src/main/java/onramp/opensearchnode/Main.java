@@ -3,10 +3,11 @@
  * k-NN plugin, all loaded from the classpath (no distribution, no plugins folder, no security plugin), bound to
  * 127.0.0.1 only, with its data in the folder it is given.
  *
- *   java -Xms512m -Xmx1g -cp 'target/classes:target/lib/*:target/knn/*' onramp.opensearchnode.Main --data DIR [--http-port N]
+ *   java -Xms512m -Xmx1g -cp 'target/classes:target/lib/*:target/knn/*' onramp.opensearchnode.Main --data DIR [--http-port N] [--ephemeral]
  *
  * Prints one line `onramp-opensearch-node http://127.0.0.1:<port>` once the cluster answers. It stops when its
- * standard input closes (the test run that started it has ended, however it ended), on SIGTERM, or on SIGINT.
+ * standard input closes (the test run that started it has ended, however it ended), on SIGTERM, or on SIGINT;
+ * with --ephemeral it then deletes its data folder.
  */
 package onramp.opensearchnode;
 
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -52,14 +54,18 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         Path data = null;
         int httpPort = 0;
+        boolean ephemeral = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]).toAbsolutePath();
                 case "--http-port" -> httpPort = Integer.parseInt(args[++i]);
+                case "--ephemeral" -> ephemeral = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: --data DIR [--http-port N]");
             }
         }
         if (data == null) throw new IllegalArgumentException("--data DIR is required");
+        final Path dataDir = data;
+        final boolean deleteData = ephemeral;
         Files.createDirectories(data.resolve("config"));
 
         Settings settings = Settings.builder()
@@ -93,6 +99,7 @@ public final class Main {
             } catch (IOException | RuntimeException e) {
                 e.printStackTrace();
             } finally {
+                if (deleteData) deleteTree(dataDir);
                 stopped.countDown();
             }
         }, "onramp-node-stop");
@@ -107,6 +114,14 @@ public final class Main {
 
         watchParent(System.in);
         stopped.await();
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + root + ": " + e.getMessage());
+        }
     }
 
     /** The node lives as long as whoever started it holds our stdin open: end of input is the signal to stop. */
