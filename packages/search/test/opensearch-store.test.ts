@@ -116,6 +116,30 @@ t.test('an index built with another embedder or dimension is a clear error at op
   assertFollowsSpec(t, fake);
 });
 
+t.test('a cluster without neural-search gets hybrid fused by onramp, with the pipeline’s weights', async (t) => {
+  const { fake, store } = await setup(t);
+  fake.fail('search_pipeline.put', 400, 'illegal_argument_exception', 'Invalid processor type normalization-processor');
+  await store.open(embedder);
+  await store.upsert([person, engDoc, hrDoc]);
+  const hits = await store.search({ ...search('deploy services', 'hybrid', ['platform-readers']), vector: vec('deploy') });
+  t.equal(hits[0]!.id, engDoc.id, 'the document both halves rank first comes first');
+  t.notOk(hits.some((h) => h.id === hrDoc.id), 'the access filter holds in both halves');
+  t.equal(hits[0]!.score, 1, 'best in both normalized lists: 0.3 × 1 + 0.7 × 1');
+  const searches = fake.requests.filter((r) => r.operation === 'search');
+  t.equal(searches.length, 2, 'one keyword and one knn search');
+  t.notOk(searches.some((r) => r.path.includes('search_pipeline') || JSON.stringify(r.body).includes('"hybrid"')), 'no hybrid query, no pipeline');
+
+  const strict = createOpenSearchStore({ url: fake.url, index: 'strict', replicas: 0, hybridFusion: 'pipeline' });
+  t.teardown(() => strict.close());
+  fake.fail('search_pipeline.put', 400, 'illegal_argument_exception', 'Invalid processor type normalization-processor');
+  await t.rejects(strict.open(embedder), { code: 'search_hybrid_unavailable' }, 'required pipeline: a clear error at open');
+  const denied = createOpenSearchStore({ url: fake.url, index: 'other', replicas: 0 });
+  t.teardown(() => denied.close());
+  fake.fail('search_pipeline.put', 403, 'security_exception', 'no permissions for [cluster:admin/search/pipeline/put]');
+  await t.rejects(denied.open(embedder), { code: 'search_backend_rejected', message: /403: security_exception/ }, 'any other refusal is not taken for a missing plugin');
+  assertFollowsSpec(t, fake);
+});
+
 t.test('two processes opening at once create one index', async (t) => {
   const { fake, store } = await setup(t);
   const second = createOpenSearchStore({ url: fake.url, index: 'onramp', replicas: 0 });
