@@ -4,7 +4,7 @@
 // embedded store too, so the figures are compared on the same vectors. Scoring as ../shared/data/cranfield says.
 import t from 'tap';
 import { createEmbeddedStore, createLocalEmbedder, createOpenSearchStore, documentDrafts, searchableText, trainLocalModel, type IndexedItem, type VectorStore } from '@onramp/search';
-import { startOpenSearchNode } from '../packages/search/test/helpers/opensearch-node.js';
+import { TEST_KNN_ENGINE, startOpenSearchNode } from '../packages/search/test/helpers/opensearch-node.js';
 import { CRANFIELD_DIR, parseCranfield, scoreRanking } from './cranfield.js';
 
 t.setTimeout(600_000);
@@ -44,7 +44,7 @@ t.test(`Cranfield (${docs.length} documents, ${judged.length} judged queries) on
   t.teardown(() => node.stop());
   t.comment(`OpenSearch test node started in ${node.startMs} ms${node.buildMs > 0 ? `, launcher built in ${node.buildMs} ms` : ''}`);
 
-  const opensearch = createOpenSearchStore({ url: node.url, index: 'cranfield', replicas: 0, knn: { engine: 'lucene' } });
+  const opensearch = createOpenSearchStore({ url: node.url, index: 'cranfield', replicas: 0, knn: { engine: TEST_KNN_ENGINE } });
   t.teardown(() => opensearch.close());
   await opensearch.open(embedder);
   const started = performance.now();
@@ -76,7 +76,7 @@ t.test(`Cranfield (${docs.length} documents, ${judged.length} judged queries) on
   // k-NN field or fusion fails. OpenSearch's keyword half is below the embedded BM25 (0.368): the index's
   // `onramp_text` analyzer has no stemming and no stop words.
   t.ok(os.keyword.ndcg >= 0.27, `keyword (OpenSearch BM25) nDCG@10 ${round(os.keyword.ndcg)} ≥ 0.27`);
-  t.ok(os.vector.ndcg >= 0.38, `vector (lucene HNSW) nDCG@10 ${round(os.vector.ndcg)} ≥ 0.38`);
+  t.ok(os.vector.ndcg >= 0.38, `vector (${TEST_KNN_ENGINE} HNSW) nDCG@10 ${round(os.vector.ndcg)} ≥ 0.38`);
   t.ok(os.hybrid.ndcg >= 0.38, `hybrid (fused by onramp) nDCG@10 ${round(os.hybrid.ndcg)} ≥ 0.38`);
   t.ok(Math.abs(os.vector.ndcg - em.vector.ndcg) <= 0.02, 'the same vectors rank alike in both HNSW indexes (within 0.02 nDCG@10)');
   t.ok(os.hybrid.ndcg >= Math.max(os.keyword.ndcg, os.vector.ndcg) - 0.02, 'hybrid is about as good as the better half, or better');

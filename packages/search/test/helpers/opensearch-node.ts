@@ -1,18 +1,22 @@
 // A real single-node OpenSearch 2.19 (k-NN plugin, lucene engine) for tests: the launcher in tools/opensearch-node,
 // built once with Maven (artifacts cached in ~/.m2, classpath in tools/opensearch-node/target, git-ignored), then
 // started on a port the system picks, with its data in a temporary folder. TEST_OPENSEARCH_URL points the tests
-// at a cluster of your own instead (e.g. the docker compose one); nothing is started then.
+// at a cluster of your own instead (e.g. the docker compose one); nothing is started then, and
+// TEST_OPENSEARCH_KNN_ENGINE=faiss tests the default engine where the cluster has its native libraries.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { KnnEngine } from '@onramp/search';
 
 export const NODE_TOOL_DIR = fileURLToPath(new URL('../../../../tools/opensearch-node/', import.meta.url));
 const TARGET = join(NODE_TOOL_DIR, 'target');
 const STAMP = join(TARGET, 'onramp-build.sha256');
 const LOCK = join(NODE_TOOL_DIR, '.build.lock');
+/** The engine the real-node tests use: lucene, the one that needs no native library; faiss for a full distribution. */
+export const TEST_KNN_ENGINE = (process.env.TEST_OPENSEARCH_KNN_ENGINE ?? 'lucene') as KnnEngine;
 const READY = /^onramp-opensearch-node (http:\/\/\S+)$/m;
 // A modest heap; C1 only and the serial collector: the node starts in about half the time on 2 shared cores, and
 // test-sized work never needs the optimizing compiler.
