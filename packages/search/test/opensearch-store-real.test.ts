@@ -4,35 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { RetryableError } from '@onramp/core';
-import { BulkRejected, SearchIndexMismatch, createOpenSearchClient, createOpenSearchStore, type IndexedItem, type OpenSearchStoreOptions, type SearchRequest } from '@onramp/search';
-import { fakeEmbedding } from './helpers/fake-opensearch.js';
+import { BulkRejected, SearchIndexMismatch, createOpenSearchClient, createOpenSearchStore, type OpenSearchStoreOptions } from '@onramp/search';
 import { TEST_KNN_ENGINE, startOpenSearchNode } from './helpers/opensearch-node.js';
+import { DIM, assertFindsOnlyReadable, embedder, engDoc, hrDoc, person, search, vec } from './helpers/store-fixtures.js';
 
 t.setTimeout(600_000);
 
-const DIM = 8;
-const embedder = { name: 'test-embedder', dimension: DIM };
-const vec = (text: string, dimension = DIM) => Float32Array.from(fakeEmbedding(text, dimension));
-
-const person: IndexedItem = {
-  id: 'person:u1', sourceId: 'person:u1', kind: 'person', title: 'Ada Lovelace', text: 'Ada Lovelace, platform engineering, Hangzhou',
-  department: 'Platform', acl: null, vector: vec('ada'), fields: { location: 'Hangzhou' },
-};
-const engDoc: IndexedItem = {
-  id: 'doc:oss://docs/deploy.md#0', sourceId: 'doc:oss://docs/deploy.md', kind: 'document', title: 'Deploying services', text: 'How to deploy services on ECS with Terraform',
-  department: 'Platform', acl: ['platform-readers'], vector: vec('deploy'),
-};
-const hrDoc: IndexedItem = {
-  id: 'doc:oss://hr/salaries.md#0', sourceId: 'doc:oss://hr/salaries.md', kind: 'document', title: 'Salary bands', text: 'Salary bands and how to deploy a raise',
-  department: 'HR', acl: ['hr-readers'], vector: vec('salary'),
-};
-
 /** Every index of this run starts with it, so a cluster of your own (TEST_OPENSEARCH_URL) can run the file again. */
 const RUN = `onramp-test-${randomBytes(3).toString('hex')}-`;
-
-const search = (query: string, mode: SearchRequest['mode'], groups: string[] | 'all', extra: Partial<SearchRequest['filter']> = {}): SearchRequest => ({
-  query, vector: vec(query), k: 5, mode, filter: { groups, ...extra },
-});
 
 const node = await startOpenSearchNode();
 t.comment(`OpenSearch test node at ${node.url}: started in ${node.startMs} ms${node.buildMs > 0 ? `, launcher built in ${node.buildMs} ms` : ''}`);
@@ -86,22 +65,7 @@ t.test('finds by vector, keyword and hybrid only what the caller may read', asyn
   await s.open(embedder);
   await s.upsert([person, engDoc, hrDoc]);
   await raw.indices.refresh({ index: `${RUN}find` });
-  for (const mode of ['vector', 'keyword', 'hybrid'] as const) {
-    const query = mode === 'vector' ? 'deploy' : 'deploy services';
-    const ids = (await s.search(search(query, mode, ['platform-readers']))).map((h) => h.id);
-    t.ok(ids.includes(engDoc.id), `${mode}: finds the document the caller's group may read`);
-    t.notOk(ids.includes(hrDoc.id), `${mode}: never returns a document of another group`);
-    const all = (await s.search(search(query, mode, 'all'))).map((h) => h.id);
-    t.ok(all.includes(hrDoc.id), `${mode}: with authentication disabled, everything is searchable`);
-  }
-  const vectorHits = await s.search(search('deploy', 'vector', ['platform-readers']));
-  t.equal(vectorHits[0]!.id, engDoc.id, 'the nearest neighbour comes first');
-  t.match(vectorHits[0], { sourceId: engDoc.sourceId, kind: 'document', title: 'Deploying services', department: 'Platform', snippet: engDoc.text });
-  const profiles = await s.search(search('ada', 'vector', []));
-  t.same(profiles.map((h) => h.id), [person.id], 'a caller with no groups sees profiles only');
-  t.same(profiles[0]!.fields, { location: 'Hangzhou' });
-  const hr = await s.search(search('deploy', 'keyword', ['hr-readers'], { kind: 'document', department: 'HR' }));
-  t.same(hr.map((h) => h.id), [hrDoc.id], 'kind and department filter too');
+  await assertFindsOnlyReadable(t, s);
   const keyword = await s.search(search('terraform', 'keyword', 'all'));
   t.same(keyword.map((h) => h.id), [engDoc.id], 'BM25 matches words of the text');
   const hybrid = await s.search({ ...search('salary bands', 'hybrid', 'all'), vector: vec('salary') });

@@ -1,24 +1,8 @@
 import t, { type Test } from 'tap';
 import { PermanentError, RetryableError } from '@onramp/core';
-import { BulkRejected, BulkThrottled, SearchIndexMismatch, createOpenSearchStore, type IndexedItem, type OpenSearchStoreOptions, type SearchRequest } from '@onramp/search';
-import { fakeEmbedding, startFakeOpenSearch, type FakeOpenSearch } from './helpers/fake-opensearch.js';
-
-const DIM = 8;
-const embedder = { name: 'test-embedder', dimension: DIM };
-const vec = (text: string, dimension = DIM) => Float32Array.from(fakeEmbedding(text, dimension));
-
-const person: IndexedItem = {
-  id: 'person:u1', sourceId: 'person:u1', kind: 'person', title: 'Ada Lovelace', text: 'Ada Lovelace, platform engineering, Hangzhou',
-  department: 'Platform', acl: null, vector: vec('ada'), fields: { location: 'Hangzhou' },
-};
-const engDoc: IndexedItem = {
-  id: 'doc:oss://docs/deploy.md#0', sourceId: 'doc:oss://docs/deploy.md', kind: 'document', title: 'Deploying services', text: 'How to deploy services on ECS with Terraform',
-  department: 'Platform', acl: ['platform-readers'], vector: vec('deploy'),
-};
-const hrDoc: IndexedItem = {
-  id: 'doc:oss://hr/salaries.md#0', sourceId: 'doc:oss://hr/salaries.md', kind: 'document', title: 'Salary bands', text: 'Salary bands and how to deploy a raise',
-  department: 'HR', acl: ['hr-readers'], vector: vec('salary'),
-};
+import { BulkRejected, BulkThrottled, SearchIndexMismatch, createOpenSearchStore, type OpenSearchStoreOptions } from '@onramp/search';
+import { startFakeOpenSearch, type FakeOpenSearch } from './helpers/fake-opensearch.js';
+import { DIM, assertFindsOnlyReadable, embedder, engDoc, hrDoc, person, search, vec } from './helpers/store-fixtures.js';
 
 async function setup(t: Test, options: Partial<OpenSearchStoreOptions> = {}, version?: string): Promise<{ fake: FakeOpenSearch; store: ReturnType<typeof createOpenSearchStore> }> {
   const fake = await startFakeOpenSearch(version === undefined ? {} : { version });
@@ -33,10 +17,6 @@ async function setup(t: Test, options: Partial<OpenSearchStoreOptions> = {}, ver
 function assertFollowsSpec(t: Test, fake: FakeOpenSearch): void {
   t.same(fake.violations, [], 'every request (and every fake answer) follows the OpenSearch API specification');
 }
-
-const search = (query: string, mode: SearchRequest['mode'], groups: string[] | 'all', extra: Partial<SearchRequest['filter']> = {}): SearchRequest => ({
-  query, vector: vec(query), k: 5, mode, filter: { groups, ...extra },
-});
 
 t.test('creates the index from an index template behind an alias, with the embedder recorded', async (t) => {
   const { fake, store } = await setup(t, { knn: { m: 24, efConstruction: 256 } });
@@ -64,23 +44,7 @@ t.test('finds by vector, keyword and hybrid only what the caller may read', asyn
   const { fake, store } = await setup(t);
   await store.open(embedder);
   await store.upsert([person, engDoc, hrDoc]);
-  for (const mode of ['vector', 'keyword', 'hybrid'] as const) {
-    const query = mode === 'vector' ? 'deploy' : 'deploy services';
-    const hits = await store.search(search(query, mode, ['platform-readers']));
-    const ids = hits.map((h) => h.id);
-    t.ok(ids.includes(engDoc.id), `${mode}: finds the document the caller's group may read`);
-    t.notOk(ids.includes(hrDoc.id), `${mode}: never returns a document of another group`);
-    const all = await store.search(search(query, mode, 'all'));
-    t.ok(all.map((h) => h.id).includes(hrDoc.id), `${mode}: with authentication disabled, everything is searchable`);
-  }
-  const vectorHits = await store.search(search('deploy', 'vector', ['platform-readers']));
-  t.equal(vectorHits[0]!.id, engDoc.id, 'the nearest neighbour comes first');
-  t.match(vectorHits[0], { sourceId: engDoc.sourceId, kind: 'document', title: 'Deploying services', department: 'Platform', snippet: engDoc.text });
-  const profiles = await store.search(search('ada', 'vector', []));
-  t.same(profiles.map((h) => h.id), [person.id], 'a caller with no groups sees profiles only');
-  t.same(profiles[0]!.fields, { location: 'Hangzhou' });
-  const hr = await store.search(search('deploy', 'keyword', ['hr-readers'], { kind: 'document', department: 'HR' }));
-  t.same(hr.map((h) => h.id), [hrDoc.id], 'kind and department filter too');
+  await assertFindsOnlyReadable(t, store);
 
   const knnRequest = fake.requests.filter((r) => r.operation === 'search').map((r) => r.body as { query: { knn?: { vector: { filter?: unknown; vector: number[] } } } }).find((b) => b.query.knn !== undefined)!;
   t.ok(knnRequest.query.knn!.vector.filter, 'access control is an efficient filter inside the knn clause');
