@@ -67,6 +67,8 @@ export interface Config {
     opensearchReplicas: number;
     /** How the k-NN field of a new index is built (see docs/opensearch.md); an existing index keeps its own. */
     knn: { engine: 'faiss' | 'lucene' | 'nmslib'; spaceType: 'cosinesimil' | 'innerproduct' | 'l2'; m: number; efConstruction: number; efSearch: number };
+    /** `pipeline`: neural-search's normalization pipeline; `client`: onramp fuses; `auto`: the pipeline if the cluster has it. */
+    opensearchHybridFusion: 'auto' | 'pipeline' | 'client';
     /** The declared dimension of a remote embedder (pai-eas, opensearch-ml); answers of another size are an error. */
     embeddingDimension: number;
     embeddingBatchSize: number;
@@ -129,7 +131,7 @@ export const CONFIG_VARIABLES = [
   'PAI_EAS_URL', 'PAI_EAS_TOKEN', 'OPENSEARCH_MODEL_ID', 'SEARCH_JWKS_URL', 'SEARCH_JWT_SECRET', 'SEARCH_AUTH',
   'SEARCH_JWT_AUDIENCE', 'SEARCH_JWT_ISSUER',
   'OPENSEARCH_USERNAME', 'OPENSEARCH_PASSWORD', 'OPENSEARCH_REPLICAS', 'OPENSEARCH_KNN_ENGINE', 'OPENSEARCH_KNN_SPACE_TYPE',
-  'OPENSEARCH_KNN_M', 'OPENSEARCH_KNN_EF_CONSTRUCTION', 'OPENSEARCH_KNN_EF_SEARCH',
+  'OPENSEARCH_KNN_M', 'OPENSEARCH_KNN_EF_CONSTRUCTION', 'OPENSEARCH_KNN_EF_SEARCH', 'OPENSEARCH_HYBRID_FUSION',
   'EMBEDDING_DIMENSION', 'EMBEDDING_BATCH_SIZE', 'EMBEDDING_TIMEOUT_MS', 'PAI_EAS_MODEL',
   'IDAAS_CALLBACK_APP_ID', 'IDAAS_CALLBACK_JWKS_URL', 'IDAAS_CALLBACK_JWKS', 'IDAAS_CALLBACK_ENCRYPTION_KEY',
   'IDAAS_CALLBACK_CLOCK_SKEW_SECONDS', 'SCIM_SERVER_TOKEN',
@@ -385,6 +387,8 @@ export function loadConfig(env: Env = process.env): Config {
       efConstruction: read.integer('OPENSEARCH_KNN_EF_CONSTRUCTION', 128, 2, 3200),
       efSearch: read.integer('OPENSEARCH_KNN_EF_SEARCH', 100, 1, 10_000),
     },
+    // Where hybrid scores are fused: the neural-search plugin's search pipeline, or onramp (clusters without it).
+    opensearchHybridFusion: read.oneOf('OPENSEARCH_HYBRID_FUSION', ['auto', 'pipeline', 'client'] as const, 'auto'),
     embeddingDimension: read.integer('EMBEDDING_DIMENSION', 768, 1, 16_000),
     embeddingBatchSize: read.integer('EMBEDDING_BATCH_SIZE', 32, 1, 2048),
     embeddingTimeoutMs: read.integer('EMBEDDING_TIMEOUT_MS', 15_000, 100, 600_000),

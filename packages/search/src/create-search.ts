@@ -39,6 +39,7 @@ const SERVER_ADAPTERS: Required<SearchAdapters> = {
       index: config.opensearchIndex,
       knn: config.knn,
       replicas: config.opensearchReplicas,
+      hybridFusion: config.opensearchHybridFusion,
       logger: logger.child({ component: 'opensearch-store' }),
     }),
   remoteEmbedder: (config) => {

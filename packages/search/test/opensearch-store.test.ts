@@ -1,24 +1,8 @@
 import t, { type Test } from 'tap';
 import { PermanentError, RetryableError } from '@onramp/core';
-import { BulkRejected, BulkThrottled, SearchIndexMismatch, createOpenSearchStore, type IndexedItem, type OpenSearchStoreOptions, type SearchRequest } from '@onramp/search';
-import { fakeEmbedding, startFakeOpenSearch, type FakeOpenSearch } from './helpers/fake-opensearch.js';
-
-const DIM = 8;
-const embedder = { name: 'test-embedder', dimension: DIM };
-const vec = (text: string, dimension = DIM) => Float32Array.from(fakeEmbedding(text, dimension));
-
-const person: IndexedItem = {
-  id: 'person:u1', sourceId: 'person:u1', kind: 'person', title: 'Ada Lovelace', text: 'Ada Lovelace, platform engineering, Hangzhou',
-  department: 'Platform', acl: null, vector: vec('ada'), fields: { location: 'Hangzhou' },
-};
-const engDoc: IndexedItem = {
-  id: 'doc:oss://docs/deploy.md#0', sourceId: 'doc:oss://docs/deploy.md', kind: 'document', title: 'Deploying services', text: 'How to deploy services on ECS with Terraform',
-  department: 'Platform', acl: ['platform-readers'], vector: vec('deploy'),
-};
-const hrDoc: IndexedItem = {
-  id: 'doc:oss://hr/salaries.md#0', sourceId: 'doc:oss://hr/salaries.md', kind: 'document', title: 'Salary bands', text: 'Salary bands and how to deploy a raise',
-  department: 'HR', acl: ['hr-readers'], vector: vec('salary'),
-};
+import { BulkRejected, BulkThrottled, SearchIndexMismatch, createOpenSearchStore, type OpenSearchStoreOptions } from '@onramp/search';
+import { startFakeOpenSearch, type FakeOpenSearch } from './helpers/fake-opensearch.js';
+import { DIM, assertFindsOnlyReadable, embedder, engDoc, hrDoc, person, search, vec } from './helpers/store-fixtures.js';
 
 async function setup(t: Test, options: Partial<OpenSearchStoreOptions> = {}, version?: string): Promise<{ fake: FakeOpenSearch; store: ReturnType<typeof createOpenSearchStore> }> {
   const fake = await startFakeOpenSearch(version === undefined ? {} : { version });
@@ -33,10 +17,6 @@ async function setup(t: Test, options: Partial<OpenSearchStoreOptions> = {}, ver
 function assertFollowsSpec(t: Test, fake: FakeOpenSearch): void {
   t.same(fake.violations, [], 'every request (and every fake answer) follows the OpenSearch API specification');
 }
-
-const search = (query: string, mode: SearchRequest['mode'], groups: string[] | 'all', extra: Partial<SearchRequest['filter']> = {}): SearchRequest => ({
-  query, vector: vec(query), k: 5, mode, filter: { groups, ...extra },
-});
 
 t.test('creates the index from an index template behind an alias, with the embedder recorded', async (t) => {
   const { fake, store } = await setup(t, { knn: { m: 24, efConstruction: 256 } });
@@ -64,23 +44,7 @@ t.test('finds by vector, keyword and hybrid only what the caller may read', asyn
   const { fake, store } = await setup(t);
   await store.open(embedder);
   await store.upsert([person, engDoc, hrDoc]);
-  for (const mode of ['vector', 'keyword', 'hybrid'] as const) {
-    const query = mode === 'vector' ? 'deploy' : 'deploy services';
-    const hits = await store.search(search(query, mode, ['platform-readers']));
-    const ids = hits.map((h) => h.id);
-    t.ok(ids.includes(engDoc.id), `${mode}: finds the document the caller's group may read`);
-    t.notOk(ids.includes(hrDoc.id), `${mode}: never returns a document of another group`);
-    const all = await store.search(search(query, mode, 'all'));
-    t.ok(all.map((h) => h.id).includes(hrDoc.id), `${mode}: with authentication disabled, everything is searchable`);
-  }
-  const vectorHits = await store.search(search('deploy', 'vector', ['platform-readers']));
-  t.equal(vectorHits[0]!.id, engDoc.id, 'the nearest neighbour comes first');
-  t.match(vectorHits[0], { sourceId: engDoc.sourceId, kind: 'document', title: 'Deploying services', department: 'Platform', snippet: engDoc.text });
-  const profiles = await store.search(search('ada', 'vector', []));
-  t.same(profiles.map((h) => h.id), [person.id], 'a caller with no groups sees profiles only');
-  t.same(profiles[0]!.fields, { location: 'Hangzhou' });
-  const hr = await store.search(search('deploy', 'keyword', ['hr-readers'], { kind: 'document', department: 'HR' }));
-  t.same(hr.map((h) => h.id), [hrDoc.id], 'kind and department filter too');
+  await assertFindsOnlyReadable(t, store);
 
   const knnRequest = fake.requests.filter((r) => r.operation === 'search').map((r) => r.body as { query: { knn?: { vector: { filter?: unknown; vector: number[] } } } }).find((b) => b.query.knn !== undefined)!;
   t.ok(knnRequest.query.knn!.vector.filter, 'access control is an efficient filter inside the knn clause');
@@ -113,6 +77,30 @@ t.test('an index built with another embedder or dimension is a clear error at op
   const hits = await other.search({ ...search('deploy', 'vector', 'all'), vector: vec('deploy', 16) });
   t.same(hits.map((h) => h.id), [engDoc.id], 'after the rebuild the new embedder’s index serves');
   t.equal(fake.cluster.resolve('onramp')[0]!.mappings.properties && (fake.cluster.resolve('onramp')[0]!.mappings as { _meta: { dimension: number } })._meta.dimension, 16);
+  assertFollowsSpec(t, fake);
+});
+
+t.test('a cluster without neural-search gets hybrid fused by onramp, with the pipeline’s weights', async (t) => {
+  const { fake, store } = await setup(t);
+  fake.fail('search_pipeline.put', 400, 'illegal_argument_exception', 'Invalid processor type normalization-processor');
+  await store.open(embedder);
+  await store.upsert([person, engDoc, hrDoc]);
+  const hits = await store.search({ ...search('deploy services', 'hybrid', ['platform-readers']), vector: vec('deploy') });
+  t.equal(hits[0]!.id, engDoc.id, 'the document both halves rank first comes first');
+  t.notOk(hits.some((h) => h.id === hrDoc.id), 'the access filter holds in both halves');
+  t.equal(hits[0]!.score, 1, 'best in both normalized lists: 0.3 × 1 + 0.7 × 1');
+  const searches = fake.requests.filter((r) => r.operation === 'search');
+  t.equal(searches.length, 2, 'one keyword and one knn search');
+  t.notOk(searches.some((r) => r.path.includes('search_pipeline') || JSON.stringify(r.body).includes('"hybrid"')), 'no hybrid query, no pipeline');
+
+  const strict = createOpenSearchStore({ url: fake.url, index: 'strict', replicas: 0, hybridFusion: 'pipeline' });
+  t.teardown(() => strict.close());
+  fake.fail('search_pipeline.put', 400, 'illegal_argument_exception', 'Invalid processor type normalization-processor');
+  await t.rejects(strict.open(embedder), { code: 'search_hybrid_unavailable' }, 'required pipeline: a clear error at open');
+  const denied = createOpenSearchStore({ url: fake.url, index: 'other', replicas: 0 });
+  t.teardown(() => denied.close());
+  fake.fail('search_pipeline.put', 403, 'security_exception', 'no permissions for [cluster:admin/search/pipeline/put]');
+  await t.rejects(denied.open(embedder), { code: 'search_backend_rejected', message: /403: security_exception/ }, 'any other refusal is not taken for a missing plugin');
   assertFollowsSpec(t, fake);
 });
 

@@ -6,7 +6,8 @@ import type { IndexedItem, RebuildTarget, SearchHit, SearchRequest, VectorStore 
 import { createOpenSearchClient, type OpenSearchConnection } from './client.js';
 import { BulkRejected, BulkThrottled, SearchIndexMismatch, openSearchError, type BulkItemFailure } from './errors.js';
 import { DEFAULT_KNN, MAPPING_VERSION, VECTOR_FIELD, indexTemplate, templateName, type EmbedderIdentity, type IndexLayout, type KnnOptions } from './index-template.js';
-import { hybridPipeline, searchRequest, toSearchHits, type StoredDocument } from './search-query.js';
+import { fuseHits } from './client-fusion.js';
+import { HYBRID_CANDIDATES, hybridPipeline, searchRequest, toSearchHits, type StoredDocument } from './search-query.js';
 import { toUnitList } from './vectors.js';
 
 export interface OpenSearchStoreOptions extends Partial<OpenSearchConnection> {
@@ -17,6 +18,11 @@ export interface OpenSearchStoreOptions extends Partial<OpenSearchConnection> {
   knn?: Partial<KnnOptions>;
   /** Weights of the BM25 and k-NN halves of a hybrid query; they must add up to 1. */
   hybridWeights?: { keyword: number; vector: number };
+  /**
+   * Who fuses hybrid scores. `pipeline`: the neural-search plugin's normalization processor (a `hybrid` query);
+   * `client`: onramp, from a BM25 and a k-NN search; `auto` (default): the pipeline when the cluster accepts it.
+   */
+  hybridFusion?: 'auto' | 'pipeline' | 'client';
   shards?: number;
   replicas?: number;
   /** Documents per `_bulk` request. */
@@ -36,6 +42,9 @@ interface ExistingIndex {
 
 const isStatus = (error: unknown, status: number) => error instanceof errors.ResponseError && error.statusCode === status;
 const errorType = (error: unknown) => (error instanceof errors.ResponseError ? (error.body as { error?: { type?: string } })?.error?.type : undefined);
+const errorReason = (error: unknown) => (error instanceof errors.ResponseError ? ((error.body as { error?: { reason?: string } })?.error?.reason ?? '') : '');
+/** What OpenSearch answers a search pipeline naming a processor no installed plugin provides. */
+const noNormalizationProcessor = (error: unknown) => isStatus(error, 400) && /invalid processor type normalization-processor/i.test(errorReason(error));
 
 export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorStore {
   if (options.client === undefined && options.url === undefined) throw new TypeError('createOpenSearchStore needs a client or a url');
@@ -48,7 +57,9 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
   const bulkSize = options.bulkSize ?? 500;
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
+  const hybridFusion = options.hybridFusion ?? 'auto';
 
+  let fusion: 'pipeline' | 'client' = hybridFusion === 'client' ? 'client' : 'pipeline';
   let embedder: EmbedderIdentity | undefined;
   let mismatch: SearchIndexMismatch | undefined;
   const rebuilding = new Set<string>();
@@ -94,6 +105,35 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
 
   async function putTemplate(wanted: EmbedderIdentity): Promise<void> {
     await call('indices.put_index_template', () => client.indices.putIndexTemplate({ name: templateName(alias), body: indexTemplate(layout, wanted) }));
+  }
+
+  /** Puts the hybrid search pipeline, or settles for onramp's own fusion where the cluster has no neural-search. */
+  async function putHybridPipeline(): Promise<void> {
+    if (hybridFusion === 'client') return;
+    try {
+      await client.searchPipeline.put({ id: pipeline, body: hybridPipeline(weights) });
+      fusion = 'pipeline';
+    } catch (error) {
+      if (!noNormalizationProcessor(error)) throw openSearchError('search_pipeline.put', error);
+      if (hybridFusion === 'pipeline') {
+        throw new OnrampError(
+          'search_hybrid_unavailable',
+          'the OpenSearch cluster has no normalization-processor (the neural-search plugin): install it, or set OPENSEARCH_HYBRID_FUSION=client (or auto) to let onramp fuse hybrid results',
+          { cause: error },
+        );
+      }
+      fusion = 'client';
+      logger.warn({ alias }, 'the cluster has no neural-search plugin: hybrid results are fused by onramp');
+    }
+  }
+
+  /** Hybrid without the plugin: the two halves as two searches, fused here with the pipeline's weights. */
+  async function clientHybrid(request: SearchRequest): Promise<SearchHit[]> {
+    const candidates = Math.max(request.k, HYBRID_CANDIDATES);
+    const run = async (mode: 'keyword' | 'vector') =>
+      toSearchHits((await call('search', () => client.search(searchRequest({ ...request, mode, k: candidates }, { index: alias, engine: layout.knn.engine, hybridPipeline: pipeline })))).body);
+    const [keyword, vector] = await Promise.all([run('keyword'), run('vector')]);
+    return fuseHits(keyword, vector, request.k, weights.keyword);
   }
 
   function requireOpen(): EmbedderIdentity {
@@ -145,7 +185,7 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
       mismatch = undefined;
       check(await liveIndices(), wanted);
       await putTemplate(wanted);
-      await call('search_pipeline.put', () => client.searchPipeline.put({ id: pipeline, body: hybridPipeline(weights) }));
+      await putHybridPipeline();
       if ((await liveIndices()).length > 0) return;
       // Index and alias are created in one call; the name is fixed so that two processes opening at once
       // (indexer and search-api) create one index, the loser getting resource_already_exists_exception.
@@ -190,6 +230,7 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
     async search(request: SearchRequest): Promise<SearchHit[]> {
       requireOpen();
       if (mismatch !== undefined) throw mismatch;
+      if (request.mode === 'hybrid' && fusion === 'client') return clientHybrid(request);
       const response = await call('search', () => client.search(searchRequest(request, { index: alias, engine: layout.knn.engine, hybridPipeline: pipeline })));
       return toSearchHits(response.body);
     },

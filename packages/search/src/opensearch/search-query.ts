@@ -17,7 +17,7 @@ export interface QueryOptions {
 /** Fields scored by BM25, the title counting double. */
 export const KEYWORD_FIELDS = ['title^2', 'text'];
 /** How many neighbours the vector half of a hybrid query contributes before scores are combined. */
-const HYBRID_CANDIDATES = 20;
+export const HYBRID_CANDIDATES = 20;
 /** nmslib cannot filter inside the graph search: fetch more neighbours so the filter leaves enough. */
 const NMSLIB_OVERFETCH = 5;
 const SNIPPET_CHARS = 240;
