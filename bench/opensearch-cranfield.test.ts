@@ -1,7 +1,7 @@
 // Cranfield on a real OpenSearch 2.19 node (tools/opensearch-node, k-NN lucene engine): the 1,400 documents
 // chunked as the indexer does, embedded with the local LSA model trained on them (as `onramp reindex` does),
 // written through the OpenSearch store, and the judged queries asked in each mode. The same items go into the
-// embedded store too, so the figures are compared on the same vectors. Scoring as ../shared/data/cranfield says.
+// embedded store too, so the figures are compared on the same vectors. Scoring as packages/search/test/fixtures/cranfield/README.md says.
 import t from 'tap';
 import { createEmbeddedStore, createLocalEmbedder, createOpenSearchStore, documentDrafts, searchableText, trainLocalModel, type IndexedItem, type VectorStore } from '@onramp/search';
 import { TEST_KNN_ENGINE, startOpenSearchNode } from '../packages/search/test/helpers/opensearch-node.js';
