@@ -101,7 +101,7 @@ const needsRedis = (names: string[]) => names.some((name) => name !== 'search-ap
 export async function startCommand(ctx: CommandContext, io: Io, names: string[]): Promise<'started' | 'stopped'> {
   const stopping = new AbortController();
   // Closed last, after the components: what they traced while stopping is exported too.
-  const tracing = startTracing({ ...ctx.config.tracing, serviceName: ctx.config.tracing.serviceName ?? 'onramp' });
+  const tracing = await startTracing({ ...ctx.config.tracing, serviceName: ctx.config.tracing.serviceName ?? 'onramp' });
   const closers: Closer[] = [() => tracing.shutdown(), () => ctx.db.destroy(), async () => stopping.abort()];
   const close = closeAll(closers, ctx.logger);
   closeOnSignal(close, ctx.logger);

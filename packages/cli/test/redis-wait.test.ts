@@ -18,7 +18,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       DATABASE_URL: database.url, REDIS_URL: `redis://127.0.0.1:${port}`, INGEST_PORT: '0', LOG_LEVEL: 'info',
     }));
     t.teardown(() => void run.child.kill('SIGKILL'));
-    await waitFor(() => run.stderr().includes('waiting for Redis'), 15_000, 'the first waiting line');
+    await waitFor(() => run.stderr().includes('waiting for Redis'), 45_000, 'the first waiting line');
     // 6.5 s of waiting: the first line at once, then one every 5 s.
     await new Promise((resolve) => setTimeout(resolve, 6500));
     const lines = run.stderr().trim().split('\n');

@@ -25,7 +25,7 @@ const OUTCOMES = ['onramp.mail.WelcomeSent', 'onramp.gitbook.AccessGranted', 'on
 
 t.test('a joiner is one trace from POST /events to its three outcomes, provider calls included', async (t) => {
   const spans = new InMemorySpanExporter();
-  const tracing = startTracing({ serviceName: 'onramp-test', exporter: spans });
+  const tracing = await startTracing({ serviceName: 'onramp-test', exporter: spans });
   const { db, url, drop } = await freshDatabase('tracing');
   const prefix = freshPrefix('tracing');
   const home = await mkdtemp(join(tmpdir(), 'onramp-tracing-'));
@@ -103,7 +103,7 @@ t.test('an event that carries its own trace context keeps it; without tracing, n
   const { context, trace } = await import('@opentelemetry/api');
   const event: CloudEvent = { specversion: '1.0', id: 'x', source: 's', type: 'SCIM.UserCreated', extensions: {} };
   t.same(stampTraceContext([event])[0]?.extensions, {}, 'no tracing, no active span: nothing stamped');
-  const tracing = start({ serviceName: 'stamp-test', exporter: new InMemorySpanExporter() });
+  const tracing = await start({ serviceName: 'stamp-test', exporter: new InMemorySpanExporter() });
   t.teardown(() => tracing.shutdown());
   const span = trace.getTracer('t').startSpan('door');
   const active = trace.setSpan(context.active(), span);

@@ -53,7 +53,7 @@ export async function runService(name: string, start: (service: ServiceProcess) 
   }
   const logger = createLogger(config.logLevel);
   const stopping = new AbortController();
-  const tracing = startTracing({ ...config.tracing, serviceName: config.tracing.serviceName ?? `onramp-${name}` });
+  const tracing = await startTracing({ ...config.tracing, serviceName: config.tracing.serviceName ?? `onramp-${name}` });
   const closers: Closer[] = [() => tracing.shutdown(), async () => stopping.abort()];
   const close = closeAll(closers, logger);
   closeOnSignal(close, logger);

@@ -25,7 +25,7 @@ t.test('spans are exported over OTLP/HTTP to the configured collector, with its 
   const config = loadConfig({ ...BASE, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20collector-secret,x-tenant=onramp' });
   t.same(config.tracing.otlpHeaders, { authorization: 'Bearer collector-secret', 'x-tenant': 'onramp' });
 
-  const tracing = startTracing({ ...config.tracing, serviceName: 'onramp-export-test' });
+  const tracing = await startTracing({ ...config.tracing, serviceName: 'onramp-export-test' });
   const span = trace.getTracer('test').startSpan('exported span');
   const traceId = span.spanContext().traceId;
   span.end();
@@ -38,7 +38,7 @@ t.test('spans are exported over OTLP/HTTP to the configured collector, with its 
 });
 
 t.test('without an endpoint nothing is recorded', async (t) => {
-  const tracing = startTracing({ serviceName: 'off' });
+  const tracing = await startTracing({ serviceName: 'off' });
   const span = trace.getTracer('test').startSpan('not recorded');
   t.equal(span.isRecording(), false);
   span.end();

@@ -1,13 +1,9 @@
 // Turns tracing on for a process: W3C trace context, spans exported over OTLP/HTTP when an endpoint is
 // configured (or to the exporter a test passes), and the fetch calls to providers traced as client spans
 // that carry `traceparent` to them. Without either, nothing is recorded and the API stays a no-op.
+// The SDK is loaded only when tracing is on: every command (`onramp --help` too) would pay for it.
 import { propagation, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 export interface TracingOptions {
   serviceName: string;
@@ -32,14 +28,22 @@ function withoutQuery(request: { origin: string; path: string }): Record<string,
   return { 'url.full': `${request.origin}${path ?? ''}`, 'url.query': query === undefined ? '' : '?(omitted)' };
 }
 
-export function startTracing(options: TracingOptions): Tracing {
+export async function startTracing(options: TracingOptions): Promise<Tracing> {
+  if (options.otlpEndpoint === undefined && options.exporter === undefined) return OFF;
+  const [{ OTLPTraceExporter }, { registerInstrumentations }, { UndiciInstrumentation }, { resourceFromAttributes }, { BatchSpanProcessor, SimpleSpanProcessor }, { NodeTracerProvider }] = await Promise.all([
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/instrumentation'),
+    import('@opentelemetry/instrumentation-undici'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/sdk-trace-node'),
+  ]);
   const processors: SpanProcessor[] = [];
   if (options.otlpEndpoint !== undefined) {
     const url = `${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces`;
     processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url, headers: options.otlpHeaders ?? {} })));
   }
   if (options.exporter !== undefined) processors.push(new SimpleSpanProcessor(options.exporter));
-  if (processors.length === 0) return OFF;
 
   const provider = new NodeTracerProvider({ resource: resourceFromAttributes({ 'service.name': options.serviceName }), spanProcessors: processors });
   // The W3C trace-context propagator and an AsyncLocalStorage context manager.
