@@ -11,7 +11,7 @@ import type { Logger } from '@onramp/core';
 import { IndexMismatch, SearchError } from '../errors.js';
 import type { IndexedItem, RebuildTarget, SearchHit, SearchRequest, VectorStore } from '../ports.js';
 import { createGeneration, DEFAULT_HNSW, type Generation, type GenerationMeta, type HnswParameters } from './generation.js';
-import { loadGeneration, removeGeneration, writeSnapshot, type LoadedGeneration } from './generation-files.js';
+import { captureSnapshot, loadGeneration, removeGeneration, writeSnapshot, type LoadedGeneration } from './generation-files.js';
 import { createGenerationJournal, type GenerationJournal } from './generation-journal.js';
 import { fuse, type Scored } from './hybrid-fusion.js';
 import { snippetFor } from './snippet.js';
@@ -91,10 +91,10 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Embedde
     if (generation === undefined || current === undefined || current.pending === 0) return snapshotting;
     const next = current.number + 1;
     current.rotate(next);
-    const written = writeSnapshot(current.dir, generation, next);
+    const finish = captureSnapshot(current.dir, generation, next);
     snapshotting = snapshotting
       .then(() => current.flushed())
-      .then(() => written)
+      .then(finish)
       .catch((error: unknown) => logger?.error({ err: error, index: generation.meta.name }, 'writing a search index snapshot failed'));
     return snapshotting;
   }

@@ -36,17 +36,21 @@ const names = (snapshot: number | undefined) =>
 export const journalFile = (snapshot: number) => `journal.${snapshot}.jsonl`;
 
 /**
- * Writes snapshot `snapshot` of the generation. The part that must see one state — which items there are,
- * and the graph — is taken synchronously when this is called (the graph write is hnswlib's own, in C++);
- * the items and vectors are then serialized in slices, yielding to the event loop between slices, and
- * written asynchronously. Resolves once meta.json names the new snapshot.
+ * Takes snapshot `snapshot` of the generation: the part that must see one state — which items there are,
+ * and the graph — synchronously, now (the graph write is hnswlib's own, in C++). The returned function
+ * finishes it: the items and vectors serialized in slices, yielding to the event loop between slices, and
+ * written asynchronously; it resolves once meta.json names the new snapshot. Finish one at a time.
  */
-export function writeSnapshot(dir: string, generation: Generation, snapshot: number): Promise<void> {
+export function captureSnapshot(dir: string, generation: Generation, snapshot: number): () => Promise<void> {
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-  const files = names(snapshot);
   const stored = [...generation.items.values()];
-  generation.hnsw.writeIndexSync(join(dir, files.graph));
-  return finishSnapshot(dir, generation.meta, stored, snapshot);
+  generation.hnsw.writeIndexSync(join(dir, names(snapshot).graph));
+  return () => finishSnapshot(dir, generation.meta, stored, snapshot);
+}
+
+/** A whole snapshot, captured and written. */
+export function writeSnapshot(dir: string, generation: Generation, snapshot: number): Promise<void> {
+  return captureSnapshot(dir, generation, snapshot)();
 }
 
 async function finishSnapshot(dir: string, meta: GenerationMeta, stored: StoredItem[], snapshot: number): Promise<void> {

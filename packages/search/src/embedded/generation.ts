@@ -169,7 +169,8 @@ export function createGeneration(
     forget(item.id);
     // A freed label is marked deleted in the graph; addPoint on it un-deletes and updates it in place.
     const reused = freeLabels.pop();
-    if (reused === undefined && graph.getCurrentCount() >= graph.getMaxElements()) graph.resizeIndex(graph.getMaxElements() * 2);
+    // A graph loaded from disk holds exactly its elements (an empty one, none): grow it before it is full.
+    if (reused === undefined && graph.getCurrentCount() >= graph.getMaxElements()) graph.resizeIndex(Math.max(1024, graph.getMaxElements() * 2));
     const label = reused ?? nextLabel++;
     graph.addPoint(Array.from(item.vector), label);
     remember({ label, meta: withoutVector(item), vector: item.vector });
