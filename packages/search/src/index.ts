@@ -18,3 +18,4 @@ export * from './opensearch/index.js';
 export * from './embedders/remote.js';
 export * from './evaluation/score-ranking.js';
 export * from './evaluation/eval-files.js';
+export { readGenerationAlias } from './embedded/generation-alias.js';
