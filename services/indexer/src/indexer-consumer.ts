@@ -30,9 +30,8 @@ export function indexerConsumer(deps: IndexerDeps): ConsumerDefinition {
     // The index is a view of the log: a replay re-applies, it is never skipped as "already done".
     kind: 'projection',
     failureType: OUTCOME.indexFailed,
-    // A job mostly waits on the log (its completion and outcome rows) and on Redis; the local embedding is
-    // synchronous, so concurrency only overlaps those waits (2 gave ~50 documents/s, see docs/benchmarks.md).
-    concurrency: 16,
+    // Embedding is CPU-bound in-process; more concurrency would only interleave it.
+    concurrency: 2,
     async handle(event) {
       const { db } = deps;
       const effect = await indexEffect(event, deps.docsRoots, db === undefined ? undefined : (subject) => personState(db, subject));
