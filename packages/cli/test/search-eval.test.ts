@@ -3,7 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { loadConfig, silentLogger } from '@onramp/core';
 import { createSearch, type IndexedItem } from '@onramp/search';
 import { cleanEnv, runOnramp } from './helpers/onramp-process.js';
@@ -16,7 +16,7 @@ const CORPUS: [string, string, string][] = [
   ['file:///docs/laptop.md', 'Laptop setup', 'Enroll the laptop in device management before installing anything.'],
 ];
 
-async function setUp(t: Tap.Test) {
+async function setUp(t: Test) {
   const home = await mkdtemp(join(tmpdir(), 'onramp-eval-'));
   t.teardown(() => rm(home, { recursive: true, force: true }));
   const search = await createSearch(loadConfig({ ONRAMP_HOME: home }), silentLogger);

@@ -5,12 +5,12 @@ import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createEmbeddedStore, createLocalEmbedder, type IndexedItem } from '@onramp/search';
 
 const local = createLocalEmbedder();
 
-async function home(t: Tap.Test): Promise<string> {
+async function home(t: Test): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'onramp-persist-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   return dir;
