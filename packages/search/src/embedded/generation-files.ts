@@ -117,7 +117,7 @@ function readGraph(path: string, meta: GenerationMeta, items: StoredItem[]): Hns
 
 export interface LoadedGeneration {
   generation: Generation;
-  /** The snapshot loaded; writes from here on go to journal.<snapshot + journals replayed - 1>… see the store. */
+  /** The snapshot loaded. */
   snapshot: number;
   /** The journal this process should append to: the last one replayed (or the snapshot's own). */
   journal: number;
