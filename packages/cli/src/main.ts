@@ -1,7 +1,7 @@
 // The `onramp` command line.
 import { parseArgs } from 'node:util';
 import { runInfraCheck } from '@onramp/infra-check';
-import { ConfigError, EXIT, exitCodeOf, loadConfig, type Consumer } from '@onramp/core';
+import { ConfigError, createLogger, EXIT, exitCodeOf, loadConfig, type Consumer } from '@onramp/core';
 import { consumerNames } from './consumer-modules.js';
 import { backfillConsumer, listConsumers } from './consumers-command.js';
 import { openContext, processIo, type Io } from './context.js';
@@ -14,6 +14,7 @@ import { listEvents, tailEvents } from './events-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { reindexCommand } from './reindex-command.js';
 import { replayCommand } from './replay-command.js';
+import { searchEval } from './search-eval-command.js';
 import { checkComponentsConfig, chooseComponents, startCommand } from './start-command.js';
 import { trainCommand } from './train-command.js';
 import { UsageError } from './usage-error.js';
@@ -36,6 +37,8 @@ export const USAGE = `usage: onramp <command>
   lifecycle approve|reject --all | --seq N  release the held deprovisionings, or record them as rejected and skip them
   docs add <folder> --acl group1,group2     publish each .md/.txt/.html file as a Document.Published event
   reindex                                   rebuild the search index from the log and swap it in
+  search eval <queries.jsonl> <qrels.tsv> [--relevance graded|cranfield] [--json]
+                                            nDCG@10 and recall@100 per mode of the configured search index
   infra check [dir] [--format table|json|sarif]   check Terraform against the MLPS 2.0 level-3 rules
   train [--model-id ID] [--training-index I] [--field F] [--nlist N]   train a faiss IVF-PQ k-NN model in OpenSearch
 
@@ -82,6 +85,7 @@ const OPTIONS = {
   'training-index': { type: 'string' },
   field: { type: 'string' },
   nlist: { type: 'string' },
+  relevance: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -95,7 +99,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.err(`${(error as Error).message}\n\n${USAGE}`);
     return EXIT.usage;
   }
-  const { values: v, positionals: [command, sub, target] } = parsed;
+  const { values: v, positionals: [command, sub, target, fourth] } = parsed;
   if (v.help === true) {
     io.out(USAGE);
     return EXIT.ok;
@@ -177,6 +181,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         if (target === undefined || acl.length === 0) throw new UsageError('docs add takes a folder and --acl with the groups that may read the documents');
         const ctx = await openContext();
         return docsAdd(ctx, io, target, acl).then(() => undefined).finally(() => ctx.db.destroy());
+      }
+      if (command === 'search' && sub === 'eval') {
+        if (target === undefined || fourth === undefined) throw new UsageError('search eval takes a queries file (JSON lines) and a judgements file (TSV)');
+        const relevance = v.relevance ?? 'graded';
+        if (relevance !== 'graded' && relevance !== 'cranfield') throw new UsageError(`--relevance takes graded or cranfield, got "${relevance}"`);
+        const config = loadConfig();
+        return searchEval(config, createLogger(config.logLevel), io, { queries: target, qrels: fourth }, { json: v.json === true, relevance }).then(() => undefined);
       }
       if (command === 'reindex') {
         const ctx = await openContext();

@@ -16,3 +16,6 @@ export * from './create-search.js';
 export { gaussian, seededRandom } from './embedders/linear-algebra.js';
 export * from './opensearch/index.js';
 export * from './embedders/remote.js';
+export * from './evaluation/score-ranking.js';
+export * from './evaluation/eval-files.js';
+export { readGenerationAlias } from './embedded/generation-alias.js';

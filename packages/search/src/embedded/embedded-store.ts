@@ -11,7 +11,8 @@ import type { Logger } from '@onramp/core';
 import { IndexMismatch, SearchError } from '../errors.js';
 import type { IndexedItem, RebuildTarget, SearchHit, SearchRequest, VectorStore } from '../ports.js';
 import { createGeneration, DEFAULT_HNSW, type Generation, type GenerationMeta, type HnswParameters } from './generation.js';
-import { loadGeneration, removeGeneration, saveGeneration } from './generation-files.js';
+import { captureSnapshot, loadGeneration, removeGeneration, writeSnapshot, type LoadedGeneration } from './generation-files.js';
+import { createGenerationJournal, type GenerationJournal } from './generation-journal.js';
 import { fuse, type Scored } from './hybrid-fusion.js';
 import { snippetFor } from './snippet.js';
 
@@ -29,14 +30,17 @@ export interface EmbeddedStoreOptions {
   reembed?: (items: IndexedItem[], embedder: string) => Promise<IndexedItem[]>;
   /** How often `live.json` is checked for a swap by another process. */
   watchIntervalMs?: number;
-  /** Writes are saved to disk this long after the last one (and at close). */
-  saveDelayMs?: number;
+  /**
+   * A new snapshot is written once this many writes are journaled since the last one (or as many as the
+   * index holds, if more), so that a journal never grows past the index it describes; and at close.
+   */
+  snapshotAfterWrites?: number;
 }
 
 export interface EmbeddedStore extends VectorStore {
   readonly live: GenerationMeta | undefined;
   readonly size: number;
-  /** Saves the live generation now, if it changed. */
+  /** Resolves once every write so far is on disk (journaled), and any snapshot being written is done. */
   flush(): Promise<void>;
 }
 
@@ -46,7 +50,7 @@ type WriteOp = { at: number; embedder: string } & WriteChange;
 /** Own writes kept for replay into a generation that another process swaps in. */
 const OP_HISTORY_MS = 30 * 60_000;
 /** How many candidates each list brings to the hybrid fusion (or k, if larger). */
-const HYBRID_DEPTH = 50;
+export const HYBRID_DEPTH = 100;
 
 function newIndexName(): string {
   return `onramp-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
@@ -61,9 +65,9 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Embedde
   let live: Generation | undefined;
   const rebuilds = new Map<string, Generation>();
   let ops: WriteOp[] = [];
-  let dirty = false;
-  let saveTimer: NodeJS.Timeout | undefined;
-  let saving: Promise<void> = Promise.resolve();
+  /** Where the live generation's writes are journaled (none in memory-only mode). */
+  let journal: GenerationJournal | undefined;
+  let snapshotting: Promise<void> = Promise.resolve();
   let swapping: Promise<void> = Promise.resolve();
   let closed = false;
 
@@ -72,30 +76,39 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Embedde
     return live;
   }
 
-  function save(generation: Generation): Promise<void> {
-    if (directory === undefined) return Promise.resolve();
-    saving = saving.then(() => saveGeneration(indexDir(generation.meta.name), generation)).catch((error: unknown) => {
-      logger?.error({ err: error, index: generation.meta.name }, 'saving the search index failed');
-    });
-    return saving;
+  /** Starts journaling the live generation's writes; `loaded` says which journal a loaded one continues. */
+  function journalFor(generation: Generation, loaded?: Pick<LoadedGeneration, 'journal'>): void {
+    journal = directory === undefined ? undefined : createGenerationJournal(indexDir(generation.meta.name), loaded?.journal ?? 0, logger);
   }
 
-  function changed(): void {
-    dirty = true;
-    if (directory === undefined || saveTimer !== undefined || closed) return;
-    saveTimer = setTimeout(() => {
-      saveTimer = undefined;
-      void flush();
-    }, options.saveDelayMs ?? 1000);
-    saveTimer.unref();
+  /**
+   * Writes a snapshot of the live generation (everything journaled so far) and moves the journal on. The
+   * capture is synchronous, the writing is not; one at a time.
+   */
+  function snapshot(): Promise<void> {
+    const generation = live;
+    const current = journal;
+    if (generation === undefined || current === undefined || current.pending === 0) return snapshotting;
+    const next = current.number + 1;
+    current.rotate(next);
+    const finish = captureSnapshot(current.dir, generation, next);
+    snapshotting = snapshotting
+      .then(() => current.flushed())
+      .then(finish)
+      .catch((error: unknown) => logger?.error({ err: error, index: generation.meta.name }, 'writing a search index snapshot failed'));
+    return snapshotting;
+  }
+
+  function journaled(op: WriteChange): void {
+    if (journal === undefined) return;
+    if (op.kind === 'upsert') journal.upsert(op.items);
+    else journal.deleteBySource(op.sourceId);
+    if (journal.pending >= Math.max(options.snapshotAfterWrites ?? 10_000, live?.items.size ?? 0)) void snapshot();
   }
 
   async function flush(): Promise<void> {
-    clearTimeout(saveTimer);
-    saveTimer = undefined;
-    if (!dirty || live === undefined) return saving;
-    dirty = false;
-    return save(live);
+    await journal?.flushed();
+    await snapshotting;
   }
 
   async function writeAlias(name: string): Promise<void> {
@@ -120,17 +133,21 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Embedde
   }
 
   /** Re-applies this process's writes made since `since` (ms) to a generation about to go live. */
-  async function replayOwnWrites(into: Generation, since: number): Promise<number> {
+  async function replayOwnWrites(into: Generation, since: number, applied: (change: WriteChange) => void = () => undefined): Promise<number> {
     let replayed = 0;
     // A write made before the rebuild began is for an event already in the log, which the rebuild read;
     // replaying it could put back an older state over a newer one. Both sides use this machine's clock.
     for (const op of ops.filter((o) => o.at >= since)) {
       if (op.kind === 'delete') {
         into.deleteBySource(op.sourceId);
+        applied(op);
       } else if (op.embedder === into.meta.embedder) {
         into.upsert(op.items);
+        applied(op);
       } else if (options.reembed !== undefined) {
-        into.upsert(await options.reembed(op.items, into.meta.embedder));
+        const items = await options.reembed(op.items, into.meta.embedder);
+        into.upsert(items);
+        applied({ kind: 'upsert', items });
       } else {
         logger?.warn({ items: op.items.length }, 'recent writes made with another embedder could not be carried into the new index');
         continue;
@@ -141,26 +158,27 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Embedde
   }
 
   /** Makes `next` live: the embedder switch (if the model changed) and the index swap in one tick. */
-  async function goLive(next: Generation): Promise<void> {
+  async function goLive(next: Generation, loaded?: Pick<LoadedGeneration, 'journal'>): Promise<void> {
     const switchEmbedder =
       embedder !== undefined && next.meta.embedder !== embedder.name && options.prepareEmbedder !== undefined
         ? await options.prepareEmbedder(next.meta)
         : undefined;
     switchEmbedder?.();
     live = next;
+    journalFor(next, loaded);
     embedder = { name: next.meta.embedder, dimension: next.meta.dimension };
   }
 
   async function onAliasChange(): Promise<void> {
     const name = await readAlias();
     if (name === undefined || closed || name === live?.meta.name || rebuilds.has(name)) return;
-    const next = await loadGeneration(indexDir(name), params);
-    if (next === undefined || closed) return;
+    const loaded = await loadGeneration(indexDir(name), params, logger);
+    if (loaded === undefined || closed) return;
+    const next = loaded.generation;
     await flush();
     const since = next.meta.rebuildStartedAt ?? next.meta.createdAt;
-    await goLive(next);
-    const replayed = await replayOwnWrites(next, since);
-    if (replayed > 0) changed();
+    await goLive(next, loaded);
+    const replayed = await replayOwnWrites(next, since, journaled);
     logger?.info({ index: name, embedder: next.meta.embedder, replayed }, 'search index swapped by another process');
   }
 
@@ -187,7 +205,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Embedde
     else generation.deleteBySource(op.sourceId);
     if (into !== undefined) return;
     record({ ...op, at: Date.now(), embedder: generation.meta.embedder });
-    changed();
+    journaled(op);
   }
 
   function target(t: RebuildTarget | undefined): Generation | undefined {
@@ -210,12 +228,18 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Embedde
       embedder = { name: wanted.name, dimension: wanted.dimension };
       if (live === undefined) {
         const name = await readAlias();
-        live = name === undefined ? undefined : await loadGeneration(indexDir(name), params);
+        const loaded = name === undefined ? undefined : await loadGeneration(indexDir(name), params, logger);
+        live = loaded?.generation;
+        if (loaded !== undefined) {
+          journalFor(loaded.generation, loaded);
+          if (loaded.replayed > 0) logger?.info({ index: name, writes: loaded.replayed }, 'search index loaded with the writes journaled since its last snapshot');
+        }
         if (live === undefined) {
           live = createGeneration({ name: newIndexName(), embedder: wanted.name, dimension: wanted.dimension, createdAt: Date.now() }, params);
+          journalFor(live);
           if (directory !== undefined) {
             await mkdir(join(directory, 'indexes'), { recursive: true });
-            await save(live);
+            await writeSnapshot(indexDir(live.meta.name), live, 0);
             await writeAlias(live.meta.name);
           }
         }
@@ -250,7 +274,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Embedde
       }
       if (mode === 'vector') return hitsFrom(generation, generation.vectorSearch(vector, k, filter), query);
       const depth = Math.max(k, HYBRID_DEPTH);
-      const fused = fuse(generation.keywordSearch(query, depth, filter), generation.vectorSearch(vector, depth, filter), k);
+      const fused = fuse(generation.keywordSearch(query, depth, filter), generation.vectorSearch(vector, depth, filter), k, generation.byId);
       return hitsFrom(generation, fused, query);
     },
 
@@ -268,12 +292,12 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Embedde
       const previous = live;
       await replayOwnWrites(next, next.meta.rebuildStartedAt ?? next.meta.createdAt);
       if (directory !== undefined) {
-        await save(next);
+        await flush();
+        await writeSnapshot(indexDir(next.meta.name), next, 0);
         await writeAlias(next.meta.name);
       }
       await goLive(next);
       rebuilds.delete(t.indexName);
-      dirty = false;
       if (directory !== undefined) {
         // Keep the previous generation (a way back by hand); older ones go.
         const keep = new Set([next.meta.name, previous?.meta.name]);
@@ -285,6 +309,8 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Embedde
       if (closed) return;
       if (aliasPath !== undefined) unwatchFile(aliasPath, onWatch);
       await swapping;
+      // A snapshot of what this process journaled, so that the next start loads without replaying.
+      await snapshot();
       await flush();
       closed = true;
       rebuilds.clear();

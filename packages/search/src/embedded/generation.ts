@@ -47,6 +47,8 @@ export interface Generation {
   vectorSearch(vector: Float32Array, k: number, filter: SearchFilter): Scored[];
   exactSearch(vector: Float32Array, k: number, candidates: Iterable<StoredItem>): Scored[];
   keywordSearch(query: string, k: number, filter: SearchFilter): Scored[];
+  /** The stable tie-break between two labels: by item id. */
+  byId(a: number, b: number): number;
 }
 
 export function searchableText(item: Pick<IndexedItem, 'title' | 'text'>): string {
@@ -99,7 +101,7 @@ export function createGeneration(
       if (labels === undefined) byGroup.set(group, (labels = new Set()));
       labels.add(stored.label);
     }
-    bm25.add(stored.label, searchableText(stored.meta));
+    bm25.add(stored.label, { title: stored.meta.title, text: stored.meta.text });
   }
 
   function unremember(stored: StoredItem): void {
@@ -167,16 +169,24 @@ export function createGeneration(
     forget(item.id);
     // A freed label is marked deleted in the graph; addPoint on it un-deletes and updates it in place.
     const reused = freeLabels.pop();
-    if (reused === undefined && graph.getCurrentCount() >= graph.getMaxElements()) graph.resizeIndex(graph.getMaxElements() * 2);
+    // A graph loaded from disk holds exactly its elements (an empty one, none): grow it before it is full.
+    if (reused === undefined && graph.getCurrentCount() >= graph.getMaxElements()) graph.resizeIndex(Math.max(1024, graph.getMaxElements() * 2));
     const label = reused ?? nextLabel++;
     graph.addPoint(Array.from(item.vector), label);
     remember({ label, meta: withoutVector(item), vector: item.vector });
   }
 
+  /** Equal scores are ordered by item id: the same items give the same ranking, whatever order they came in. */
+  function byId(a: number, b: number): number {
+    const x = byLabel.get(a)?.meta.id ?? '';
+    const y = byLabel.get(b)?.meta.id ?? '';
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+
   function exactSearch(vector: Float32Array, k: number, candidates: Iterable<StoredItem>): Scored[] {
     const hits: Scored[] = [];
     for (const stored of candidates) hits.push({ label: stored.label, score: dot(vector, stored.vector) });
-    return topK(hits, k);
+    return topK(hits, k, byId);
   }
 
   return {
@@ -195,7 +205,7 @@ export function createGeneration(
       if (items.size === 0 || isZero(vector)) return [];
       const query = Array.from(vector);
       const toHits = (result: Hnswlib.SearchResult): Scored[] =>
-        result.neighbors.map((label, i) => ({ label, score: 1 - result.distances[i]! }));
+        topK(result.neighbors.map((label, i) => ({ label, score: 1 - result.distances[i]! })), result.neighbors.length, byId);
       if (isUnfiltered(filter)) {
         graph.setEf(Math.max(params.efSearch, k));
         return toHits(graph.searchKnn(query, Math.min(k, items.size)));
@@ -229,11 +239,13 @@ export function createGeneration(
     },
     keywordSearch(query, k, filter) {
       const readable = readableBy(filter);
-      return bm25.search(query, k, (label) => {
+      const accept = (label: number) => {
         const stored = byLabel.get(label);
         return stored !== undefined && readable(stored.meta);
-      });
+      };
+      return bm25.search(query, k, accept, byId);
     },
+    byId,
   };
 }
 

@@ -1,6 +1,7 @@
 // Trains the local LSA model: TF-IDF over the corpus, then a truncated SVD by randomized range finding
 // (Halko, Martinsson & Tropp 2011) with one power iteration. Deterministic: a fixed seed, a sorted
-// vocabulary and a fixed sample, so the same corpus gives the same model (and the same name) anywhere.
+// vocabulary, and the texts sorted before sampling, so the same corpus gives the same model (and the same
+// name) anywhere, whatever order its texts arrive in (floating-point sums depend on the order of rows).
 import { createHash } from 'node:crypto';
 import { termCounts, tokenize } from '../tokenize.js';
 import { columns, gaussian, gram, orthonormalize, seededRandom, symmetricEigen, type Columns } from './linear-algebra.js';
@@ -88,7 +89,7 @@ function modelName(dimension: number, terms: string[], basis: Float32Array): str
 /** Trains on the texts; returns the hashing model when there is too little text to learn from. */
 export function trainLocalModel(texts: string[], options: LsaTraining = {}): LocalModel {
   const dimension = options.dimension ?? DEFAULT_LOCAL_DIMENSION;
-  const docs = sample(texts, options.maxTexts ?? 20_000).map((text) => termCounts(tokenize(text)));
+  const docs = sample([...texts].sort(), options.maxTexts ?? 20_000).map((text) => termCounts(tokenize(text)));
   const nonEmpty = docs.filter((d) => d.size > 0);
   if (nonEmpty.length < (options.minTexts ?? 64)) return hashModel(dimension);
   const { terms, idf } = vocabulary(nonEmpty, options.maxVocabulary ?? 30_000);
