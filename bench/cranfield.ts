@@ -96,7 +96,7 @@ export async function benchCranfield(log: (line: string) => void, dir = CRANFIEL
     for (const doc of docs) await writeFile(join(folder, `${doc.id}.md`), `# ${doc.title}\n\n${doc.text || doc.title}\n`);
     await registerSubscriptions(db, 'indexer', INDEXER_SUBSCRIBES);
     await worker.start();
-    const ctx = { config, logger: silentLogger, db, queuePrefix: prefix, appended: new EventEmitter() };
+    const ctx = { config, logger: silentLogger, db, queuePrefix: prefix, appended: new EventEmitter(), registry: createRegistry('cranfield') };
     const indexStarted = performance.now();
     await docsAdd(ctx, { out: () => undefined, err: () => undefined, isTty: false }, folder, ['aeronautics']);
     while ((await countOutcomes(db, OUTCOME.documentIndexed)) < docs.length) await new Promise((r) => setTimeout(r, 50));

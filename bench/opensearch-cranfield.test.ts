@@ -3,9 +3,9 @@
 // written through the OpenSearch store, and the judged queries asked in each mode. The same items go into the
 // embedded store too, so the figures are compared on the same vectors. Scoring as packages/search/test/fixtures/cranfield/README.md says.
 import t from 'tap';
-import { createEmbeddedStore, createLocalEmbedder, createOpenSearchStore, documentDrafts, searchableText, trainLocalModel, type IndexedItem, type VectorStore } from '@onramp/search';
+import { createEmbeddedStore, createLocalEmbedder, createOpenSearchStore, documentDrafts, meanScore, scoreRanking, searchableText, trainLocalModel, type IndexedItem, type VectorStore } from '@onramp/search';
 import { TEST_KNN_ENGINE, startOpenSearchNode } from '../packages/search/test/helpers/opensearch-node.js';
-import { CRANFIELD_DIR, parseCranfield, scoreRanking } from './cranfield.js';
+import { CRANFIELD_DIR, parseCranfield } from './cranfield.js';
 
 t.setTimeout(600_000);
 
@@ -22,19 +22,14 @@ const queryVectors = await embedder.embed(judged.map((q) => q.text), 'query');
 
 /** Mean nDCG@10 and recall@100 of one mode; chunks of one document count once, at their best rank. */
 async function evaluate(store: VectorStore, mode: Mode): Promise<{ ndcg: number; recall: number }> {
-  let ndcg = 0;
-  let recall = 0;
-  let n = 0;
+  const scores = [];
   for (const [i, query] of judged.entries()) {
     const hits = await store.search({ query: query.text, vector: queryVectors[i]!, k: 100, mode, filter: { groups: ['aeronautics'] } });
-    const ranked = [...new Set(hits.map((h) => Number(h.sourceId.slice('doc:cranfield:'.length))))];
-    const score = scoreRanking(ranked, qrels.get(query.id)!);
-    if (score === undefined) continue;
-    ndcg += score.ndcg;
-    recall += score.recall;
-    n++;
+    const ranked = [...new Set(hits.map((h) => h.sourceId.slice('doc:cranfield:'.length)))];
+    scores.push(scoreRanking(ranked, qrels.get(query.id)!));
   }
-  return { ndcg: ndcg / n, recall: recall / n };
+  const mean = meanScore(scores);
+  return { ndcg: mean.ndcgAt10, recall: mean.recallAt100 };
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
