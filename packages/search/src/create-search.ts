@@ -1,5 +1,6 @@
 // Chooses the embedder and the store from `Config.search` and wires them together: the local embedder
-// and the embedded store by default, OpenSearch and the remote embedders (PAI-EAS, ML Commons) when configured.
+// and the embedded store by default, OpenSearch or Elasticsearch and the remote embedders (PAI-EAS, ML Commons)
+// when configured.
 import { join } from 'node:path';
 import type { Config, Logger } from '@onramp/core';
 import { createEmbeddedStore } from './embedded/embedded-store.js';
@@ -11,6 +12,7 @@ import { createOpenSearchMlEmbedder } from './embedders/remote-opensearch-ml.js'
 import { createPaiEasEmbedder } from './embedders/remote-pai-eas.js';
 import { createOpenSearchClient } from './opensearch/client.js';
 import { createOpenSearchStore } from './opensearch/create-opensearch-store.js';
+import { createElasticsearchStore } from './elasticsearch/create-elasticsearch-store.js';
 import { trainLocalModel } from './embedders/local-lsa-train.js';
 import { hashModel, type LocalModel } from './embedders/local-model.js';
 import { loadLocalModel, readCurrentModelName, saveLocalModel, writeCurrentModelName } from './embedders/local-model-store.js';
@@ -21,6 +23,7 @@ export type SearchConfig = Config['search'];
 /** The adapters that talk to servers (OpenSearch, PAI-EAS); tests may replace them. */
 export interface SearchAdapters {
   openSearchStore?: (config: SearchConfig, logger: Logger) => VectorStore;
+  elasticsearchStore?: (config: SearchConfig, logger: Logger) => VectorStore;
   remoteEmbedder?: (config: SearchConfig, logger: Logger) => Embedder;
 }
 
@@ -40,6 +43,17 @@ const SERVER_ADAPTERS: Required<SearchAdapters> = {
       knn: config.knn,
       replicas: config.opensearchReplicas,
       logger: logger.child({ component: 'opensearch-store' }),
+    }),
+  elasticsearchStore: ({ elasticsearch: es }, logger) =>
+    createElasticsearchStore({
+      url: es.url!, // required by config when SEARCH_BACKEND=elasticsearch
+      username: es.username,
+      password: es.password,
+      index: es.index,
+      replicas: es.replicas,
+      hybrid: es.hybrid,
+      vector: { indexType: es.indexType, m: es.m, efConstruction: es.efConstruction, numCandidates: es.numCandidates },
+      logger: logger.child({ component: 'elasticsearch-store' }),
     }),
   remoteEmbedder: (config) => {
     const common = { dimension: config.embeddingDimension, batchSize: config.embeddingBatchSize, timeoutMs: config.embeddingTimeoutMs };
@@ -127,8 +141,9 @@ export async function createSearch(config: Config, logger: Logger, adapters: Sea
       },
     });
   } else {
-    if (adapters.openSearchStore === undefined) throw new SearchError('adapter_missing', 'SEARCH_BACKEND=opensearch is not available in this build');
-    store = adapters.openSearchStore(search, logger);
+    const adapter = search.backend === 'elasticsearch' ? adapters.elasticsearchStore : adapters.openSearchStore;
+    if (adapter === undefined) throw new SearchError('adapter_missing', `SEARCH_BACKEND=${search.backend} is not available in this build`);
+    store = adapter(search, logger);
   }
   return { embedder, store, ...(train === undefined ? {} : { train }), close: () => store.close() };
 }
