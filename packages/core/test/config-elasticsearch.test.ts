@@ -39,7 +39,7 @@ t.test('refuses at start what cannot work, naming each variable', async (t) => {
     [
       /ELASTICSEARCH_URL must be a URL/, /ELASTICSEARCH_HYBRID must be one of client, rrf/, /ELASTICSEARCH_KNN_INDEX_TYPE must be one of int8_hnsw, hnsw/,
       /ELASTICSEARCH_KNN_M must be an integer from 2 to 100/, /ELASTICSEARCH_KNN_NUM_CANDIDATES must be an integer from 100 to 10000/,
-      /ELASTICSEARCH_PASSWORD is required when ELASTICSEARCH_USERNAME is set/,
+      /ELASTICSEARCH_URL is required when SEARCH_BACKEND=elasticsearch/, /ELASTICSEARCH_PASSWORD is required when ELASTICSEARCH_USERNAME is set/,
     ],
   );
   t.same(problems({ SEARCH_BACKEND: 'opensearch', OPENSEARCH_URL: 'http://127.0.0.1:9200' }), [], 'the OpenSearch backend does not need the Elasticsearch variables');
