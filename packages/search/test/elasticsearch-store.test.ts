@@ -1,7 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { PermanentError, RetryableError } from '@onramp/core';
+import { PermanentError, RetryableError, loadConfig, silentLogger } from '@onramp/core';
 import {
-  ElasticsearchBulkRejected, ElasticsearchBulkThrottled, SearchIndexMismatch, createElasticsearchStore,
+  ElasticsearchBulkRejected, ElasticsearchBulkThrottled, SearchIndexMismatch, createElasticsearchStore, createSearch,
   type ElasticsearchStoreOptions, type IndexedItem, type SearchRequest,
 } from '@onramp/search';
 import { fakeEmbedding } from './helpers/fake-opensearch.js';
@@ -298,4 +301,19 @@ t.test('sends basic-auth credentials and maps failures to retryable or permanent
   await t.rejects(store.search(search('deploy', 'keyword', 'all')), { code: 'search_backend_rejected', message: /400: parsing_exception: bad query/ });
   await fake.close();
   await t.rejects(store.search(search('deploy', 'keyword', 'all')), RetryableError, 'connection refused is retryable');
+});
+
+t.test('SEARCH_BACKEND=elasticsearch wires this store from the configuration', async (t) => {
+  const fake = await startFakeElasticsearch();
+  const home = await mkdtemp(join(tmpdir(), 'onramp-es-'));
+  const runtime = await createSearch(loadConfig({ SEARCH_BACKEND: 'elasticsearch', ELASTICSEARCH_URL: fake.url, ELASTICSEARCH_REPLICAS: '0', ELASTICSEARCH_KNN_INDEX_TYPE: 'hnsw', ONRAMP_HOME: home }), silentLogger);
+  t.teardown(async () => {
+    await runtime.close();
+    await fake.close();
+    await rm(home, { recursive: true, force: true });
+  });
+  await runtime.store.open(runtime.embedder);
+  const index = fake.cluster.indices.get('onramp-1')!;
+  t.match(index.mappings, { _meta: { embedder: runtime.embedder.name, dimension: runtime.embedder.dimension }, properties: { vector: { index_options: { type: 'hnsw' } } } });
+  t.match(index.settings, { number_of_replicas: 0 });
 });
