@@ -150,13 +150,19 @@ t.test('refuses a cluster older than 8.12 or not Elasticsearch at all, at open',
 
 t.test('the fake holds Elasticsearch’s own rules: int8_hnsw needs 8.12, the knn vector must match dims', async (t) => {
   const { fake } = await setup(t, {}, { version: '8.11.0' });
-  t.throws(() => fake.cluster.createIndex('x', { mappings: { properties: { v: { type: 'dense_vector', dims: 4, index_options: { type: 'int8_hnsw' } } } } }), { status: 400, type: 'mapper_parsing_exception' });
+  t.throws(() => fake.cluster.createIndex('x', { mappings: { properties: { v: { type: 'dense_vector', dims: 4, index_options: { type: 'int8_hnsw' } } } } }), { status: 400, type: 'mapper_parsing_exception', message: /Unknown vector index options type \[int8_hnsw\]/ });
   fake.cluster.createIndex('y', { mappings: { properties: { v: { type: 'dense_vector', dims: 4, similarity: 'dot_product', index_options: { type: 'hnsw' } } } } });
   t.throws(() => fake.cluster.indexDocument('y', '1', { v: [1, 1, 0, 0] }), { type: 'document_parsing_exception', message: /unit-length/ });
   t.throws(() => fake.cluster.search('y', { knn: { field: 'v', query_vector: [1, 0], k: 1, num_candidates: 10 } }), { status: 400, message: /different number of dimensions/ });
   t.throws(() => fake.cluster.search('y', { query: { match: { v: 'x' } } }), { type: 'parsing_exception', message: /unknown query \[match\]/ });
-  t.throws(() => fake.cluster.search('y', { hybrid: {} }), { type: 'parsing_exception' });
+  t.throws(() => fake.cluster.search('y', { hybrid: {} }), { type: 'parsing_exception', message: /Unknown key for a START_OBJECT in \[hybrid\]/ }, 'an OpenSearch-only clause is refused');
   t.throws(() => fake.cluster.search('y', { retriever: { standard: {} } }), { type: 'parsing_exception', message: /retriever/ }, 'no retrievers before 8.14');
+  fake.cluster.indexDocument('y', '2', { v: [1, 0, 0, 0], s: 'a' });
+  fake.cluster.conflicting.add('2');
+  const [status, body] = fake.cluster.deleteByQuery('y', { term: { s: 'a' } }, false);
+  t.equal(status, 409, 'a version conflict without conflicts=proceed is a 409');
+  t.match(body, { deleted: 0, version_conflicts: 1, failures: [{ status: 409, cause: { type: 'version_conflict_engine_exception' } }] });
+  t.throws(() => fake.cluster.getIndices('missing'), { status: 404, type: 'index_not_found_exception', message: /no such index \[missing\]/ });
 });
 
 t.test('an index built with another embedder or dimension is a clear error at open, and a rebuild is the way out', async (t) => {
