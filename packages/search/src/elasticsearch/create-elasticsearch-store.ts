@@ -5,13 +5,13 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 import { OnrampError, PermanentError, silentLogger, type Logger } from '@onramp/core';
 import { fuse } from '../embedded/hybrid-fusion.js';
 import { SearchIndexMismatch } from '../opensearch/errors.js';
-import { toUnitList } from '../opensearch/vectors.js';
-import type { IndexedItem, RebuildTarget, SearchHit, SearchRequest, VectorStore } from '../ports.js';
+import type { RebuildTarget, SearchHit, SearchRequest, VectorStore } from '../ports.js';
+import { VECTOR_FIELD, toStoredDocument, type StoredDocument } from '../stored-document.js';
 import { createElasticsearchClient, type ElasticsearchConnection } from './client.js';
 import { checkVersion, type HybridMode } from './engine-version.js';
 import { ElasticsearchBulkRejected, ElasticsearchBulkThrottled, elasticsearchError, errorCause, isStatus, type ElasticsearchItemFailure } from './errors.js';
-import { DEFAULT_DENSE_VECTOR, MAPPING_VERSION, MAX_DIMENSION, VECTOR_FIELD, indexTemplate, type DenseVectorOptions, type ElasticsearchLayout, type EmbedderIdentity } from './index-template.js';
-import { HYBRID_WINDOW, keywordRequest, rrfRequest, toSearchHits, vectorRequest, type StoredDocument } from './search-request.js';
+import { DEFAULT_DENSE_VECTOR, MAPPING_VERSION, MAX_DIMENSION, indexTemplate, type DenseVectorOptions, type ElasticsearchLayout, type EmbedderIdentity } from './index-template.js';
+import { HYBRID_WINDOW, keywordRequest, rrfRequest, toSearchHits, vectorRequest } from './search-request.js';
 import { DEFAULT_RETRY, backoffMs, withRetry, type RetryPolicy } from './with-retry.js';
 
 export interface ElasticsearchStoreOptions extends Partial<ElasticsearchConnection> {
@@ -105,24 +105,6 @@ export function createElasticsearchStore(options: ElasticsearchStoreOptions): Ve
     return embedder;
   }
 
-  function toDocument(item: IndexedItem, dimension: number): StoredDocument & Record<string, unknown> {
-    if (item.vector.length !== dimension) {
-      throw new PermanentError(`item ${item.id} has a ${item.vector.length}-dimensional vector; the index takes ${dimension}`, 'search_vector_dimension');
-    }
-    return {
-      sourceId: item.sourceId,
-      kind: item.kind,
-      title: item.title,
-      text: item.text,
-      ...(item.department === undefined ? {} : { department: item.department }),
-      acl: item.acl ?? [],
-      public: item.acl === null,
-      ...(item.fields === undefined ? {} : { fields: item.fields }),
-      // dot_product needs unit vectors: Elasticsearch refuses others at index time.
-      [VECTOR_FIELD]: toUnitList(item.vector),
-    };
-  }
-
   /** Where a write goes, and with which dimension: the target; else the live alias and a rebuild of the same embedder. */
   function writeTargets(target: RebuildTarget | undefined): { index: string; embedder: EmbedderIdentity }[] {
     if (target !== undefined) return [{ index: target.indexName, embedder: rebuilding.get(target.indexName) ?? requireOpen() }];
@@ -211,7 +193,7 @@ export function createElasticsearchStore(options: ElasticsearchStoreOptions): Ve
         for (const item of items.slice(start, start + bulkSize)) {
           for (const { index, embedder: e } of targets) {
             operations.push({ index: { _index: index, _id: item.id } });
-            documents.push(toDocument(item, e.dimension));
+            documents.push(toStoredDocument(item, e.dimension));
           }
         }
         await bulk(operations, documents);

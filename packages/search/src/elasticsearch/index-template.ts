@@ -1,6 +1,7 @@
 // What every onramp Elasticsearch index looks like: one composable index template (`<alias>-*`) that the
 // first index and each rebuilt one are created from, so a rebuilt index cannot drift from the live one.
 import type { estypes } from '@elastic/elasticsearch';
+import { VECTOR_FIELD } from '../stored-document.js';
 
 export interface DenseVectorOptions {
   /** `int8_hnsw`: HNSW over int8-quantized vectors (8.12+; about 4× less memory), `hnsw`: float vectors. */
@@ -25,7 +26,6 @@ export interface EmbedderIdentity {
   dimension: number;
 }
 
-export const VECTOR_FIELD = 'vector';
 export const TEXT_ANALYZER = 'onramp_text';
 /** Bumped when the mapping changes incompatibly; an index with another version needs a rebuild. */
 export const MAPPING_VERSION = 1;

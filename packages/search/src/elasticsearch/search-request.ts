@@ -2,9 +2,9 @@
 // search itself (a pre-filter: the k nearest neighbours are found among the documents the caller may read),
 // so a filter never leaves a caller with fewer than k hits while k readable documents match.
 import type { estypes } from '@elastic/elasticsearch';
-import type { ItemKind, SearchFilter, SearchHit, SearchRequest } from '../ports.js';
+import type { SearchHit, SearchRequest } from '../ports.js';
 import { toUnitList } from '../opensearch/vectors.js';
-import { VECTOR_FIELD } from './index-template.js';
+import { VECTOR_FIELD, accessFilters as neutralFilters, toSearchHit, type StoredDocument } from '../stored-document.js';
 
 type Query = estypes.QueryDslQueryContainer;
 
@@ -14,29 +14,9 @@ export const KEYWORD_FIELDS = ['title^2', 'text'];
 export const HYBRID_WINDOW = 50;
 /** RRF's k: the usual 60 (Cormack, Clarke & Büttcher 2009), Elasticsearch's default too. */
 export const RRF_RANK_CONSTANT = 60;
-const SNIPPET_CHARS = 240;
 
-export interface StoredDocument {
-  sourceId: string;
-  kind: ItemKind;
-  title: string;
-  text: string;
-  department?: string;
-  fields?: Record<string, unknown>;
-}
-
-export function accessFilters(filter: SearchFilter): Query[] {
-  const clauses: Query[] = [];
-  if (filter.groups !== 'all') {
-    // Profiles (acl null) are indexed with public: true — readable by any authenticated employee.
-    const readable: Query[] = [{ term: { public: true } }];
-    if (filter.groups.length > 0) readable.push({ terms: { acl: filter.groups } });
-    clauses.push({ bool: { should: readable, minimum_should_match: 1 } });
-  }
-  if (filter.kind !== undefined) clauses.push({ term: { kind: filter.kind } });
-  if (filter.department !== undefined) clauses.push({ term: { department: filter.department } });
-  return clauses;
-}
+/** The access, kind and department filters in Elasticsearch's types (the JSON is engine-neutral). */
+const accessFilters = (request: SearchRequest): Query[] => neutralFilters(request.filter);
 
 function bm25(query: string, filters: Query[]): Query {
   return { bool: { must: [{ multi_match: { query, fields: KEYWORD_FIELDS } }], filter: filters } };
@@ -54,16 +34,16 @@ function queryVector(request: SearchRequest): Float32Array {
 }
 
 export function keywordRequest(index: string, request: SearchRequest, size = request.k): estypes.SearchRequest {
-  return { ...base(index, size), query: bm25(request.query, accessFilters(request.filter)) };
+  return { ...base(index, size), query: bm25(request.query, accessFilters(request)) };
 }
 
 export function vectorRequest(index: string, request: SearchRequest, numCandidates: number, k = request.k): estypes.SearchRequest {
-  return { ...base(index, k), knn: knn(queryVector(request), k, numCandidates, accessFilters(request.filter)) };
+  return { ...base(index, k), knn: knn(queryVector(request), k, numCandidates, accessFilters(request)) };
 }
 
 /** Hybrid through the engine's RRF retriever (GA in 8.16; Elastic licenses it at the Enterprise tier). */
 export function rrfRequest(index: string, request: SearchRequest, numCandidates: number): estypes.SearchRequest {
-  const filters = accessFilters(request.filter);
+  const filters = accessFilters(request);
   const window = Math.max(request.k, HYBRID_WINDOW);
   const query_vector = toUnitList(queryVector(request));
   const num_candidates = Math.max(numCandidates, window);
@@ -80,20 +60,5 @@ export function rrfRequest(index: string, request: SearchRequest, numCandidates:
 }
 
 export function toSearchHits(response: estypes.SearchResponse<StoredDocument>): SearchHit[] {
-  return response.hits.hits.flatMap((hit) => {
-    const doc = hit._source;
-    if (doc === undefined || hit._id === undefined) return [];
-    return [
-      {
-        id: hit._id,
-        sourceId: doc.sourceId,
-        score: typeof hit._score === 'number' ? hit._score : 0,
-        kind: doc.kind,
-        title: doc.title,
-        snippet: doc.text.length > SNIPPET_CHARS ? `${doc.text.slice(0, SNIPPET_CHARS - 1)}…` : doc.text,
-        ...(doc.department === undefined ? {} : { department: doc.department }),
-        ...(doc.fields === undefined ? {} : { fields: doc.fields }),
-      },
-    ];
-  });
+  return response.hits.hits.flatMap((hit) => toSearchHit(hit._id, hit._score, hit._source) ?? []);
 }
