@@ -12,7 +12,6 @@ import { createOpenSearchMlEmbedder } from './embedders/remote-opensearch-ml.js'
 import { createPaiEasEmbedder } from './embedders/remote-pai-eas.js';
 import { createOpenSearchClient } from './opensearch/client.js';
 import { createOpenSearchStore } from './opensearch/create-opensearch-store.js';
-import { createElasticsearchStore } from './elasticsearch/create-elasticsearch-store.js';
 import { trainLocalModel } from './embedders/local-lsa-train.js';
 import { hashModel, type LocalModel } from './embedders/local-model.js';
 import { loadLocalModel, readCurrentModelName, saveLocalModel, writeCurrentModelName } from './embedders/local-model-store.js';
@@ -20,10 +19,11 @@ import type { Embedder, IndexedItem, VectorStore } from './ports.js';
 
 export type SearchConfig = Config['search'];
 
-/** The adapters that talk to servers (OpenSearch, PAI-EAS); tests may replace them. */
+/** The adapters that talk to servers (OpenSearch, Elasticsearch, PAI-EAS); tests may replace them. */
 export interface SearchAdapters {
   openSearchStore?: (config: SearchConfig, logger: Logger) => VectorStore;
-  elasticsearchStore?: (config: SearchConfig, logger: Logger) => VectorStore;
+  /** Loaded only when chosen: the Elasticsearch client is a large import every other process can skip. */
+  elasticsearchStore?: (config: SearchConfig, logger: Logger) => Promise<VectorStore>;
   remoteEmbedder?: (config: SearchConfig, logger: Logger) => Embedder;
 }
 
@@ -44,8 +44,8 @@ const SERVER_ADAPTERS: Required<SearchAdapters> = {
       replicas: config.opensearchReplicas,
       logger: logger.child({ component: 'opensearch-store' }),
     }),
-  elasticsearchStore: ({ elasticsearch: es }, logger) =>
-    createElasticsearchStore({
+  elasticsearchStore: async ({ elasticsearch: es }, logger) =>
+    (await import('./elasticsearch/create-elasticsearch-store.js')).createElasticsearchStore({
       url: es.url!, // required by config when SEARCH_BACKEND=elasticsearch
       username: es.username,
       password: es.password,
@@ -143,7 +143,7 @@ export async function createSearch(config: Config, logger: Logger, adapters: Sea
   } else {
     const adapter = search.backend === 'elasticsearch' ? adapters.elasticsearchStore : adapters.openSearchStore;
     if (adapter === undefined) throw new SearchError('adapter_missing', `SEARCH_BACKEND=${search.backend} is not available in this build`);
-    store = adapter(search, logger);
+    store = await adapter(search, logger);
   }
   return { embedder, store, ...(train === undefined ? {} : { train }), close: () => store.close() };
 }

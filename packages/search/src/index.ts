@@ -16,4 +16,4 @@ export * from './create-search.js';
 export { gaussian, seededRandom } from './embedders/linear-algebra.js';
 export * from './opensearch/index.js';
 export * from './embedders/remote.js';
-export * from './elasticsearch/index.js';
+export * from './stored-document.js';

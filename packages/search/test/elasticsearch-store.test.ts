@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { PermanentError, RetryableError, loadConfig, silentLogger } from '@onramp/core';
-import {
-  ElasticsearchBulkRejected, ElasticsearchBulkThrottled, SearchIndexMismatch, createElasticsearchStore, createSearch,
-  type ElasticsearchStoreOptions, type IndexedItem, type SearchRequest,
-} from '@onramp/search';
+import { SearchIndexMismatch, createSearch, type IndexedItem, type SearchRequest } from '@onramp/search';
+import { ElasticsearchBulkRejected, ElasticsearchBulkThrottled, createElasticsearchStore, type ElasticsearchStoreOptions } from '@onramp/search/elasticsearch';
 import { fakeEmbedding } from './helpers/fake-opensearch.js';
 import { startFakeElasticsearch, type FakeElasticsearch, type FakeElasticsearchOptions } from './helpers/fake-elasticsearch.js';
 
