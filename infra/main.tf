@@ -14,6 +14,48 @@ module "compliant_infra" {
   redis_password_ciphertext      = var.redis_password_ciphertext
   search_password_ciphertext     = var.search_password_ciphertext
   privatelink_service_names      = var.privatelink_service_names
+  search_engine                  = var.search_engine
+}
+
+# search_engine = "opensearch": the self-managed cluster (compliant_infra then creates no Elasticsearch).
+module "opensearch" {
+  source = "./modules/opensearch-cluster"
+  count  = var.search_engine == "opensearch" ? 1 : 0
+
+  name                  = var.name
+  region                = var.region
+  mlps_compliance       = var.mlps_compliance
+  zone_ids              = module.compliant_infra.zone_ids
+  vpc_id                = module.compliant_infra.vpc_id
+  data_vswitch_ids      = module.compliant_infra.data_vswitch_ids
+  data_subnets          = module.compliant_infra.data_subnets
+  app_cidr              = module.compliant_infra.app_cidr
+  image_id              = module.compliant_infra.image_id
+  kms_key_id            = module.compliant_infra.kms_key_id
+  snapshot_policy_id    = module.compliant_infra.snapshot_policy_id
+  host_ram_role_name    = module.compliant_infra.host_ram_role_name
+  artifact              = var.opensearch_artifact
+  artifact_sha512       = var.opensearch_artifact_sha512
+  tls_ca_cert           = var.search_tls_ca_cert
+  tls_ca_key_ciphertext = var.search_tls_ca_key_ciphertext
+  password_ciphertext   = var.search_password_ciphertext
+}
+
+# The embedding model on PAI-EAS, when embedding_model_path names one in the training bucket.
+module "embedding" {
+  source = "./modules/embedding-service"
+  count  = var.embedding_model_path == null ? 0 : 1
+
+  name              = var.name
+  region            = var.region
+  model_bucket      = module.compliant_infra.training_bucket
+  model_path        = var.embedding_model_path
+  model_name        = var.embedding_model_name
+  dimension         = var.embedding_dimension
+  image             = var.embedding_image
+  vpc_id            = module.compliant_infra.pai_eas_vpc_direct_connection.vpc_id
+  vswitch_id        = module.compliant_infra.pai_eas_vpc_direct_connection.vswitch_id
+  security_group_id = module.compliant_infra.pai_eas_vpc_direct_connection.security_group_id
 }
 
 module "workers" {
@@ -41,7 +83,12 @@ module "workers" {
   host_ram_role_name  = module.compliant_infra.host_ram_role_name
   database_host       = module.compliant_infra.database_host
   redis_host          = module.compliant_infra.redis_host
-  search_host         = module.compliant_infra.search_host
+  search_engine       = var.search_engine
+  search_host         = var.search_engine == "opensearch" ? module.opensearch[0].host : module.compliant_infra.search_host
+  search_ca_cert      = var.search_engine == "opensearch" ? var.search_tls_ca_cert : ""
+  pai_eas_url         = var.embedding_model_path == null ? "" : module.embedding[0].url
+  pai_eas_model       = var.embedding_model_name
+  embedding_dimension = var.embedding_dimension
   log_project         = module.compliant_infra.log_project
   alb_access_logstore = module.compliant_infra.alb_access_logstore
 
@@ -49,6 +96,7 @@ module "workers" {
   db_migrate_password_ciphertext = var.db_migrate_password_ciphertext
   redis_password_ciphertext      = var.redis_password_ciphertext
   search_password_ciphertext     = var.search_password_ciphertext
+  pai_eas_token_ciphertext       = var.pai_eas_token_ciphertext
   ingest_token_ciphertext        = var.ingest_token_ciphertext
   admin_token_ciphertext         = var.admin_token_ciphertext
   resend_api_key_ciphertext      = var.resend_api_key_ciphertext

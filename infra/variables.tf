@@ -89,7 +89,7 @@ variable "redis_password_ciphertext" {
 }
 
 variable "search_password_ciphertext" {
-  description = "KMS ciphertext of the Elasticsearch password."
+  description = "KMS ciphertext of the search engine password the services log in with: the elastic user's (search_engine = elasticsearch) or the onramp user's (opensearch)."
   type        = string
   sensitive   = true
 }
@@ -183,8 +183,52 @@ variable "hr_webhook_secret_ciphertext" {
   sensitive   = true
 }
 
+# Search engine and embeddings.
+
+variable "search_engine" {
+  description = "elasticsearch: the managed Alibaba Cloud Elasticsearch 8.x instance (SEARCH_BACKEND=elasticsearch); opensearch: a self-managed OpenSearch 2.19+ cluster on ECS (SEARCH_BACKEND=opensearch)."
+  type        = string
+  default     = "elasticsearch"
+
+  validation {
+    condition     = contains(["elasticsearch", "opensearch"], var.search_engine)
+    error_message = "search_engine must be \"elasticsearch\" or \"opensearch\"."
+  }
+}
+
+variable "opensearch_artifact" {
+  description = "search_engine = opensearch: oss:// location of opensearch-2.19.x-linux-x64.tar.gz (the nodes have no internet access)."
+  type        = string
+  default     = null
+}
+
+variable "opensearch_artifact_sha512" {
+  description = "search_engine = opensearch: SHA-512 of that distribution."
+  type        = string
+  default     = null
+}
+
+variable "search_tls_ca_cert" {
+  description = "search_engine = opensearch: PEM certificate of the CA that signs the nodes' certificates; the services trust it."
+  type        = string
+  default     = null
+}
+
+variable "search_tls_ca_key_ciphertext" {
+  description = "search_engine = opensearch: KMS ciphertext of the CA's private key (PEM)."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
 variable "hr_mapping_file" {
   description = "The HR mapping file (docs/identity.md) the ingest hosts get as HR_MAPPING_FILE; null: deploy/hr-mapping.json of this repository."
+  type        = string
+  default     = null
+}
+
+variable "embedding_model_path" {
+  description = "Folder of the embedding model in the training bucket (e.g. models/bge-m3/2026-11-30): deploys it on PAI-EAS and sets EMBEDDING_PROVIDER=pai-eas on every host. null: the hosts use the local model."
   type        = string
   default     = null
 }
@@ -197,6 +241,32 @@ variable "idaas_scim_url" {
 
 variable "idaas_scim_token_ciphertext" {
   description = "KMS ciphertext of IDAAS_SCIM_TOKEN, the bearer token IDaaS generated for that application."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+
+variable "embedding_model_name" {
+  description = "PAI_EAS_MODEL: the model's name, recorded in the index metadata."
+  type        = string
+  default     = "bge-m3"
+}
+
+variable "embedding_dimension" {
+  description = "EMBEDDING_DIMENSION: the model's vector length."
+  type        = number
+  default     = 1024
+}
+
+variable "embedding_image" {
+  description = "Container image serving an OpenAI-compatible /v1/embeddings for the model mounted at /models."
+  type        = string
+  default     = null
+}
+
+variable "pai_eas_token_ciphertext" {
+  description = "KMS ciphertext of the EAS service's token (PAI_EAS_TOKEN); the provider does not export it, so it is copied from the console after the service exists."
   type        = string
   default     = null
   sensitive   = true

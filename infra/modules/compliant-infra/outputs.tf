@@ -54,8 +54,23 @@ output "redis_host" {
 }
 
 output "search_host" {
-  description = "Private endpoint of the Elasticsearch instance."
-  value       = alicloud_elasticsearch_instance.search.domain
+  description = "Private endpoint of the Elasticsearch instance; null when search_engine = opensearch."
+  value       = var.search_engine == "elasticsearch" ? alicloud_elasticsearch_instance.search[0].domain : null
+}
+
+output "data_subnets" {
+  description = "Data-tier CIDR per zone (RDS, Redis, search)."
+  value       = local.data_subnets
+}
+
+output "data_vswitch_ids" {
+  description = "Data-tier vSwitch per zone."
+  value       = { for zone, vswitch in alicloud_vswitch.data : zone => vswitch.id }
+}
+
+output "app_cidr" {
+  description = "The application tier (every app vSwitch): the only clients of the search cluster."
+  value       = local.app_cidr
 }
 
 output "training_bucket" {

@@ -1,7 +1,10 @@
-# Search index for the indexer and search-api: Alibaba Cloud Elasticsearch across two zones,
-# private endpoints with whitelists, HTTPS, encrypted data disks, password from KMS ciphertext.
+# Search index for the indexer and search-api when search_engine = "elasticsearch": Alibaba Cloud
+# Elasticsearch 8.x across two zones, private endpoints with whitelists, HTTPS, encrypted data disks,
+# password from KMS ciphertext. With search_engine = "opensearch" the opensearch-cluster module builds
+# a self-managed cluster on ECS instead, and this instance is not created.
 
 resource "alicloud_elasticsearch_instance" "search" {
+  count                  = var.search_engine == "elasticsearch" ? 1 : 0
   description            = "${var.name}-search"
   version                = var.search_version
   vswitch_id             = alicloud_vswitch.data[local.zones[0]].id

@@ -92,10 +92,26 @@ variable "redis_password_ciphertext" {
   sensitive   = true
 }
 
-variable "search_version" {
-  description = "Alibaba Cloud Elasticsearch version."
+variable "search_engine" {
+  description = "elasticsearch: the managed Alibaba Cloud Elasticsearch instance here; opensearch: none here (the opensearch-cluster module builds one on ECS)."
   type        = string
-  default     = "7.10_with_X-Pack"
+  default     = "elasticsearch"
+
+  validation {
+    condition     = contains(["elasticsearch", "opensearch"], var.search_engine)
+    error_message = "search_engine must be \"elasticsearch\" or \"opensearch\"."
+  }
+}
+
+variable "search_version" {
+  description = "Alibaba Cloud Elasticsearch version string (esVersion). onramp needs 8.12 or later (dense_vector int8_hnsw); the strings a region offers are listed by GetRegionConfiguration."
+  type        = string
+  default     = "8.17.0_with_X-Pack"
+
+  validation {
+    condition     = can(regex("^8\\.(1[2-9]|[2-9][0-9])(\\.[0-9]+)?_with_X-Pack$", var.search_version))
+    error_message = "search_version must be an Elasticsearch 8.12 or later version string, e.g. 8.17.0_with_X-Pack."
+  }
 }
 
 variable "search_data_node_spec" {

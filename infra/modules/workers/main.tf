@@ -64,7 +64,13 @@ resource "alicloud_instance" "host" {
     image           = var.container_image
     database_host   = var.database_host
     redis_host      = var.redis_host
+    search_engine   = var.search_engine
     search_host     = var.search_host
+    search_ca_cert  = var.search_ca_cert
+    pai_eas_url     = var.pai_eas_url
+    pai_eas_model   = var.pai_eas_model
+    pai_eas_token   = coalesce(var.pai_eas_token_ciphertext, "-")
+    embedding_dim   = var.embedding_dimension
     gitbook_url     = var.gitbook_scim_url
     jwks_url        = var.search_jwks_url
     jwt_audience    = var.search_jwt_audience
@@ -96,6 +102,10 @@ resource "alicloud_instance" "host" {
     precondition {
       condition     = alltrue([for service in keys(var.services) : contains(keys(local.entries), service)])
       error_message = "var.services names a service that is neither ingest, search-api nor a consumer in deploy/consumers.json."
+    }
+    precondition {
+      condition     = var.pai_eas_url == "" || var.pai_eas_token_ciphertext != null
+      error_message = "pai_eas_url is set but pai_eas_token_ciphertext is not: every call to the EAS service needs its token."
     }
   }
 }

@@ -89,9 +89,51 @@ variable "redis_host" {
   type        = string
 }
 
-variable "search_host" {
-  description = "Elasticsearch private endpoint."
+variable "search_engine" {
+  description = "elasticsearch or opensearch: which SEARCH_BACKEND (and which variables) the hosts get."
   type        = string
+  default     = "elasticsearch"
+
+  validation {
+    condition     = contains(["elasticsearch", "opensearch"], var.search_engine)
+    error_message = "search_engine must be \"elasticsearch\" or \"opensearch\"."
+  }
+}
+
+variable "search_host" {
+  description = "Private endpoint of the search engine (the Elasticsearch instance's domain, or the OpenSearch cluster's private name); HTTPS on 9200."
+  type        = string
+}
+
+variable "search_ca_cert" {
+  description = "PEM of the CA the self-managed search cluster's certificates chain to; empty for the managed Elasticsearch (publicly trusted)."
+  type        = string
+  default     = ""
+}
+
+variable "pai_eas_url" {
+  description = "PAI_EAS_URL of the embedding service; empty keeps the local embedding model."
+  type        = string
+  default     = ""
+}
+
+variable "pai_eas_model" {
+  description = "PAI_EAS_MODEL."
+  type        = string
+  default     = ""
+}
+
+variable "embedding_dimension" {
+  description = "EMBEDDING_DIMENSION of the PAI-EAS model."
+  type        = number
+  default     = 768
+}
+
+variable "pai_eas_token_ciphertext" {
+  description = "KMS ciphertext of PAI_EAS_TOKEN; required when pai_eas_url is set."
+  type        = string
+  default     = null
+  sensitive   = true
 }
 
 variable "log_project" {
@@ -128,7 +170,7 @@ variable "redis_password_ciphertext" {
 }
 
 variable "search_password_ciphertext" {
-  description = "KMS ciphertext of the Elasticsearch password."
+  description = "KMS ciphertext of the search engine password (the elastic user, or OpenSearch's onramp user)."
   type        = string
   sensitive   = true
 }

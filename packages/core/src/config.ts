@@ -48,7 +48,7 @@ export interface Config {
   search: {
     port: number;
     host: string;
-    backend: 'embedded' | 'opensearch';
+    backend: 'embedded' | 'opensearch' | 'elasticsearch';
     opensearchUrl: string | undefined;
     opensearchIndex: string;
     embeddingProvider: 'local' | 'pai-eas' | 'opensearch-ml';
@@ -74,6 +74,21 @@ export interface Config {
     embeddingBatchSize: number;
     embeddingTimeoutMs: number;
     paiEasModel: string | undefined;
+    /** SEARCH_BACKEND=elasticsearch: Alibaba Cloud Elasticsearch 8.12+ (see docs/search.md). */
+    elasticsearch: {
+      url: string | undefined;
+      username: string | undefined;
+      password: string | undefined;
+      index: string;
+      replicas: number;
+      /** `client`: BM25 and kNN fused here like the other backends; `rrf`: the engine's RRF retriever (8.16+, Enterprise licence). */
+      hybrid: 'client' | 'rrf';
+      /** dense_vector HNSW: `int8_hnsw` (quantized, 8.12+) or `hnsw` (float). */
+      indexType: 'int8_hnsw' | 'hnsw';
+      m: number;
+      efConstruction: number;
+      numCandidates: number;
+    };
   };
   /** The IDaaS event callback door (POST /idaas/events); off unless IDAAS_CALLBACK_APP_ID is set. */
   idaasCallback: {
@@ -133,6 +148,9 @@ export const CONFIG_VARIABLES = [
   'OPENSEARCH_USERNAME', 'OPENSEARCH_PASSWORD', 'OPENSEARCH_REPLICAS', 'OPENSEARCH_KNN_ENGINE', 'OPENSEARCH_KNN_SPACE_TYPE',
   'OPENSEARCH_KNN_M', 'OPENSEARCH_KNN_EF_CONSTRUCTION', 'OPENSEARCH_KNN_EF_SEARCH', 'OPENSEARCH_HYBRID_FUSION',
   'EMBEDDING_DIMENSION', 'EMBEDDING_BATCH_SIZE', 'EMBEDDING_TIMEOUT_MS', 'PAI_EAS_MODEL',
+  'ELASTICSEARCH_URL', 'ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD', 'ELASTICSEARCH_INDEX', 'ELASTICSEARCH_REPLICAS',
+  'ELASTICSEARCH_HYBRID', 'ELASTICSEARCH_KNN_INDEX_TYPE', 'ELASTICSEARCH_KNN_M', 'ELASTICSEARCH_KNN_EF_CONSTRUCTION',
+  'ELASTICSEARCH_KNN_NUM_CANDIDATES',
   'IDAAS_CALLBACK_APP_ID', 'IDAAS_CALLBACK_JWKS_URL', 'IDAAS_CALLBACK_JWKS', 'IDAAS_CALLBACK_ENCRYPTION_KEY',
   'IDAAS_CALLBACK_CLOCK_SKEW_SECONDS', 'SCIM_SERVER_TOKEN',
   'MNS_ENDPOINT', 'MNS_ACCESS_KEY_ID', 'MNS_ACCESS_KEY_SECRET', 'MNS_QUEUE', 'MNS_WAIT_SECONDS', 'MNS_VISIBILITY_SECONDS',
@@ -364,7 +382,7 @@ export function loadConfig(env: Env = process.env): Config {
   const search = {
     port: read.integer('SEARCH_PORT', 8081, 0, 65535),
     host: read.string('SEARCH_HOST', '127.0.0.1'),
-    backend: read.oneOf('SEARCH_BACKEND', ['embedded', 'opensearch'] as const, 'embedded'),
+    backend: read.oneOf('SEARCH_BACKEND', ['embedded', 'opensearch', 'elasticsearch'] as const, 'embedded'),
     opensearchUrl: read.url('OPENSEARCH_URL', http),
     opensearchIndex: read.string('OPENSEARCH_INDEX', 'onramp'),
     embeddingProvider: read.oneOf('EMBEDDING_PROVIDER', ['local', 'pai-eas', 'opensearch-ml'] as const, 'local'),
@@ -393,9 +411,25 @@ export function loadConfig(env: Env = process.env): Config {
     embeddingBatchSize: read.integer('EMBEDDING_BATCH_SIZE', 32, 1, 2048),
     embeddingTimeoutMs: read.integer('EMBEDDING_TIMEOUT_MS', 15_000, 100, 600_000),
     paiEasModel: read.string('PAI_EAS_MODEL'),
+    elasticsearch: {
+      url: read.url('ELASTICSEARCH_URL', http),
+      username: read.string('ELASTICSEARCH_USERNAME'),
+      password: read.string('ELASTICSEARCH_PASSWORD'),
+      index: read.string('ELASTICSEARCH_INDEX', 'onramp'),
+      replicas: read.integer('ELASTICSEARCH_REPLICAS', 1, 0, 16),
+      hybrid: read.oneOf('ELASTICSEARCH_HYBRID', ['client', 'rrf'] as const, 'client'),
+      indexType: read.oneOf('ELASTICSEARCH_KNN_INDEX_TYPE', ['int8_hnsw', 'hnsw'] as const, 'int8_hnsw'),
+      // Elasticsearch's own bounds for HNSW: m 2–100, ef_construction 32–3200 (the defaults are 16 and 100).
+      m: read.integer('ELASTICSEARCH_KNN_M', 16, 2, 100),
+      efConstruction: read.integer('ELASTICSEARCH_KNN_EF_CONSTRUCTION', 100, 32, 3200),
+      // num_candidates may be at most 10,000 and must be at least k (≤ 100 in /search).
+      numCandidates: read.integer('ELASTICSEARCH_KNN_NUM_CANDIDATES', 100, 100, 10_000),
+    },
   };
   if (search.opensearchUsername !== undefined) read.require('OPENSEARCH_PASSWORD', search.opensearchPassword, 'OPENSEARCH_USERNAME is set');
   if (search.backend === 'opensearch') read.require('OPENSEARCH_URL', search.opensearchUrl, 'SEARCH_BACKEND=opensearch');
+  if (search.backend === 'elasticsearch') read.require('ELASTICSEARCH_URL', search.elasticsearch.url, 'SEARCH_BACKEND=elasticsearch');
+  if (search.elasticsearch.username !== undefined) read.require('ELASTICSEARCH_PASSWORD', search.elasticsearch.password, 'ELASTICSEARCH_USERNAME is set');
   if (search.embeddingProvider === 'pai-eas') read.require('PAI_EAS_URL', search.paiEasUrl, 'EMBEDDING_PROVIDER=pai-eas');
   if (search.embeddingProvider === 'opensearch-ml') {
     read.require('OPENSEARCH_URL', search.opensearchUrl, 'EMBEDDING_PROVIDER=opensearch-ml');

@@ -1,5 +1,6 @@
 // Chooses the embedder and the store from `Config.search` and wires them together: the local embedder
-// and the embedded store by default, OpenSearch and the remote embedders (PAI-EAS, ML Commons) when configured.
+// and the embedded store by default, OpenSearch or Elasticsearch and the remote embedders (PAI-EAS, ML Commons)
+// when configured.
 import { join } from 'node:path';
 import type { Config, Logger } from '@onramp/core';
 import { createEmbeddedStore } from './embedded/embedded-store.js';
@@ -18,9 +19,11 @@ import type { Embedder, IndexedItem, VectorStore } from './ports.js';
 
 export type SearchConfig = Config['search'];
 
-/** The adapters that talk to servers (OpenSearch, PAI-EAS); tests may replace them. */
+/** The adapters that talk to servers (OpenSearch, Elasticsearch, PAI-EAS); tests may replace them. */
 export interface SearchAdapters {
   openSearchStore?: (config: SearchConfig, logger: Logger) => VectorStore;
+  /** Loaded only when chosen: the Elasticsearch client is a large import every other process can skip. */
+  elasticsearchStore?: (config: SearchConfig, logger: Logger) => Promise<VectorStore>;
   remoteEmbedder?: (config: SearchConfig, logger: Logger) => Embedder;
 }
 
@@ -41,6 +44,17 @@ const SERVER_ADAPTERS: Required<SearchAdapters> = {
       replicas: config.opensearchReplicas,
       hybridFusion: config.opensearchHybridFusion,
       logger: logger.child({ component: 'opensearch-store' }),
+    }),
+  elasticsearchStore: async ({ elasticsearch: es }, logger) =>
+    (await import('./elasticsearch/create-elasticsearch-store.js')).createElasticsearchStore({
+      url: es.url!, // required by config when SEARCH_BACKEND=elasticsearch
+      username: es.username,
+      password: es.password,
+      index: es.index,
+      replicas: es.replicas,
+      hybrid: es.hybrid,
+      vector: { indexType: es.indexType, m: es.m, efConstruction: es.efConstruction, numCandidates: es.numCandidates },
+      logger: logger.child({ component: 'elasticsearch-store' }),
     }),
   remoteEmbedder: (config) => {
     const common = { dimension: config.embeddingDimension, batchSize: config.embeddingBatchSize, timeoutMs: config.embeddingTimeoutMs };
@@ -128,8 +142,9 @@ export async function createSearch(config: Config, logger: Logger, adapters: Sea
       },
     });
   } else {
-    if (adapters.openSearchStore === undefined) throw new SearchError('adapter_missing', 'SEARCH_BACKEND=opensearch is not available in this build');
-    store = adapters.openSearchStore(search, logger);
+    const adapter = search.backend === 'elasticsearch' ? adapters.elasticsearchStore : adapters.openSearchStore;
+    if (adapter === undefined) throw new SearchError('adapter_missing', `SEARCH_BACKEND=${search.backend} is not available in this build`);
+    store = await adapter(search, logger);
   }
   return { embedder, store, ...(train === undefined ? {} : { train }), close: () => store.close() };
 }

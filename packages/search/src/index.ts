@@ -19,3 +19,4 @@ export * from './embedders/remote.js';
 export * from './evaluation/score-ranking.js';
 export * from './evaluation/eval-files.js';
 export { readGenerationAlias } from './embedded/generation-alias.js';
+export * from './stored-document.js';

@@ -8,6 +8,7 @@ import { loadBalancingRules } from './load-balancing.js';
 import { networkRules } from './network.js';
 import type { Rule } from './rule.js';
 import { searchRules } from './search.js';
+import { selfManagedSearchRules } from './self-managed-search.js';
 import { privateEndpoints } from './private-endpoints.js';
 import { plaintextSecrets, secretVariables, sensitiveOutputs } from './secrets.js';
 import { storageRules } from './storage.js';
@@ -21,6 +22,7 @@ export const RULES: readonly Rule[] = [
   ...cacheRules,
   ...storageRules,
   ...searchRules,
+  ...selfManagedSearchRules,
   trailIntact,
   ...auditRules,
   ...keyRules,

@@ -1,0 +1,67 @@
+// What a server-side search index stores for an IndexedItem and gives back as a SearchHit, and the access
+// filter every query carries, as engine-neutral JSON: the Elasticsearch and OpenSearch query languages
+// agree on these (`term`, `terms`, `bool`), so one definition can serve both adapters.
+import { PermanentError } from '@onramp/core';
+import type { IndexedItem, ItemKind, SearchFilter, SearchHit } from './ports.js';
+import { toUnitList } from './opensearch/vectors.js';
+
+export const VECTOR_FIELD = 'vector';
+const SNIPPET_CHARS = 240;
+
+export interface StoredDocument {
+  sourceId: string;
+  kind: ItemKind;
+  title: string;
+  text: string;
+  department?: string;
+  fields?: Record<string, unknown>;
+}
+
+/** The document indexed for an item; its vector at unit length, so dot product ranks as cosine does. */
+export function toStoredDocument(item: IndexedItem, dimension: number): StoredDocument & Record<string, unknown> {
+  if (item.vector.length !== dimension) {
+    throw new PermanentError(`item ${item.id} has a ${item.vector.length}-dimensional vector; the index takes ${dimension}`, 'search_vector_dimension');
+  }
+  return {
+    sourceId: item.sourceId,
+    kind: item.kind,
+    title: item.title,
+    text: item.text,
+    ...(item.department === undefined ? {} : { department: item.department }),
+    acl: item.acl ?? [],
+    // Profiles (acl null) are public: readable by any authenticated employee.
+    public: item.acl === null,
+    ...(item.fields === undefined ? {} : { fields: item.fields }),
+    [VECTOR_FIELD]: toUnitList(item.vector),
+  };
+}
+
+/** A stored document found with a score, as search-api returns it; undefined for a hit without its source. */
+export function toSearchHit(id: string | undefined | null, score: unknown, doc: StoredDocument | undefined): SearchHit | undefined {
+  if (doc === undefined || id == null) return undefined;
+  return {
+    id,
+    sourceId: doc.sourceId,
+    score: typeof score === 'number' ? score : 0,
+    kind: doc.kind,
+    title: doc.title,
+    snippet: doc.text.length > SNIPPET_CHARS ? `${doc.text.slice(0, SNIPPET_CHARS - 1)}…` : doc.text,
+    ...(doc.department === undefined ? {} : { department: doc.department }),
+    ...(doc.fields === undefined ? {} : { fields: doc.fields }),
+  };
+}
+
+export type FilterClause = { term: Record<string, string | boolean> } | { terms: Record<string, string[]> } | { bool: { should: FilterClause[]; minimum_should_match: number } };
+
+/** The filters of a query: what the caller's groups may read (acl ∩ groups, or public), then kind and department. */
+export function accessFilters(filter: SearchFilter): FilterClause[] {
+  const clauses: FilterClause[] = [];
+  if (filter.groups !== 'all') {
+    const readable: FilterClause[] = [{ term: { public: true } }];
+    if (filter.groups.length > 0) readable.push({ terms: { acl: filter.groups } });
+    clauses.push({ bool: { should: readable, minimum_should_match: 1 } });
+  }
+  if (filter.kind !== undefined) clauses.push({ term: { kind: filter.kind } });
+  if (filter.department !== undefined) clauses.push({ term: { department: filter.department } });
+  return clauses;
+}
