@@ -133,7 +133,7 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
     const run = async (mode: 'keyword' | 'vector') =>
       toSearchHits((await call('search', () => client.search(searchRequest({ ...request, mode, k: candidates }, { index: alias, engine: layout.knn.engine, hybridPipeline: pipeline })))).body);
     const [keyword, vector] = await Promise.all([run('keyword'), run('vector')]);
-    return fuseHits(keyword, vector, request.k);
+    return fuseHits(keyword, vector, request.k, weights.keyword);
   }
 
   function requireOpen(): EmbedderIdentity {
