@@ -141,3 +141,39 @@ async function loadFromReindexer(home: string, name: string): Promise<LocalModel
   const { loadLocalModel } = await import('@onramp/search');
   return loadLocalModel(join(home, 'search', 'models'), name);
 }
+
+t.test('configurations that cannot be consistent with the live index are refused at start, naming the variables', async (t) => {
+  const fake = await startFakeOpenSearch();
+  t.teardown(() => fake.close());
+  const home = await mkdtemp(join(tmpdir(), 'onramp-refuse-'));
+  t.teardown(() => rm(home, { recursive: true, force: true }));
+  const env = { SEARCH_BACKEND: 'opensearch', OPENSEARCH_URL: fake.url, OPENSEARCH_REPLICAS: '0', OPENSEARCH_HYBRID_FUSION: 'client', ONRAMP_HOME: home };
+  const local = await createSearch(loadConfig(env), silentLogger);
+  t.teardown(() => local.close());
+  await local.store.open(local.embedder);
+  const built = await rebuild(local, corpus(120, 3));
+
+  // A remote embedder whose declared model or dimension is not the live index's.
+  const remote = await createSearch(loadConfig({ ...env, EMBEDDING_PROVIDER: 'pai-eas', PAI_EAS_URL: 'http://127.0.0.1:9/api/predict/e', PAI_EAS_MODEL: 'bge-m3', EMBEDDING_DIMENSION: '1024' }), silentLogger);
+  t.teardown(() => remote.close());
+  await t.rejects(remote.store.open(remote.embedder), {
+    code: 'index_mismatch',
+    message: new RegExp(`built with embedder ${built.model} \\(dimension 256\\).*EMBEDDING_PROVIDER=pai-eas, PAI_EAS_MODEL=bge-m3, EMBEDDING_DIMENSION=1024`),
+  });
+
+  // A local model the engine does not hold (an index built before models were shared): no silent fallback.
+  fake.cluster.indices.get('onramp.models')!.docs.clear();
+  const stranger = await mkdtemp(join(tmpdir(), 'onramp-stranger-'));
+  t.teardown(() => rm(stranger, { recursive: true, force: true }));
+  const lost = await createSearch(loadConfig({ ...env, ONRAMP_HOME: stranger }), silentLogger);
+  t.teardown(() => lost.close());
+  await t.rejects(lost.query({ query: 'anything', k: 3, mode: 'vector', filter: { groups: 'all' } }), { code: 'model_missing', message: /not in the onramp\.models index; run `onramp reindex`/ });
+  await t.rejects(lost.store.open(lost.embedder), { code: 'index_mismatch' }, 'and search-api or the indexer would not start on it');
+
+  // The index rebuilt by the remote embedder, and a host still configured for the local model.
+  const target = await local.store.beginRebuild({ name: 'pai-eas:bge-m3', dimension: 256 });
+  await local.store.finishRebuild(target);
+  const behind = await createSearch(loadConfig(env), silentLogger);
+  t.teardown(() => behind.close());
+  await t.rejects(behind.query({ query: 'anything', k: 3, mode: 'vector', filter: { groups: 'all' } }), { code: 'index_mismatch', message: /built with embedder pai-eas:bge-m3, but EMBEDDING_PROVIDER=local: set EMBEDDING_PROVIDER/ });
+});
