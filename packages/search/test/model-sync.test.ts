@@ -125,6 +125,7 @@ t.test('a model change never answers a query with a mismatched model, and the se
   const lastA = all.findLastIndex((x) => x.index === a.index);
   const firstB = all.findIndex((x) => x.index === b.index);
   t.ok(lastA < firstB, 'once it answered from the new index it never went back to the old one');
+  t.same(fake.violations, [], 'no request or answer broke the OpenSearch API specification');
   t.ok(existsSync(join(servingHome, 'search', 'models', `${b.model}.json`)), 'the serving host cached model B by name, from the engine');
 
   // The check has teeth: embedding a query with the other model moves it visibly away.
