@@ -89,8 +89,11 @@ export const LIVE_INDEX_POLL_MS = 1000;
 export interface SearchRuntime {
   embedder: Embedder;
   store: VectorStore;
-  /** Embeds the query with the model of the index it searches, and searches that index. */
-  query(request: Omit<SearchRequest, 'vector' | 'index'>): Promise<QueryAnswer>;
+  /**
+   * Embeds the query with the model of the index it searches, and searches that index (always set by
+   * createSearch; optional for runtimes assembled by hand, which search-api then uses as embedder + store).
+   */
+  query?(request: Omit<SearchRequest, 'vector' | 'index'>): Promise<QueryAnswer>;
   /** Learns a new embedder from the corpus, for a reindex; absent for embedders that do not learn. */
   train?: (texts: string[]) => Promise<TrainedEmbedder>;
   close(): Promise<void>;

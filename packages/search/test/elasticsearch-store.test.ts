@@ -347,7 +347,7 @@ t.test('a trained local model is stored in <alias>.models, and a host with an em
   t.teardown(() => host.close());
   t.equal(host.embedder.name, trained.embedder.name, 'the other host starts with the model the live index names');
   await host.store.open(host.embedder);
-  const answer = await host.query({ query: `\n${texts[3]!}`, k: 1, mode: 'vector', filter: { groups: 'all' } });
+  const answer = await host.query!({ query: `\n${texts[3]!}`, k: 1, mode: 'vector', filter: { groups: 'all' } });
   t.same({ embedder: answer.embedder, index: answer.index, top: answer.hits[0]?.id }, { embedder: trained.embedder.name, index: target.indexName, top: 'doc:3#0' });
   const searched = fake.requests.filter((r) => r.operation === 'search').at(-1)!;
   t.match(searched.path, new RegExp(`^/${target.indexName}/_search`), 'searched the concrete index, not the alias');

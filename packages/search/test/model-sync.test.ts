@@ -168,7 +168,7 @@ t.test('configurations that cannot be consistent with the live index are refused
   t.teardown(() => rm(stranger, { recursive: true, force: true }));
   const lost = await createSearch(loadConfig({ ...env, ONRAMP_HOME: stranger }), silentLogger);
   t.teardown(() => lost.close());
-  await t.rejects(lost.query({ query: 'anything', k: 3, mode: 'vector', filter: { groups: 'all' } }), { code: 'model_missing', message: /not in the onramp\.models index; run `onramp reindex`/ });
+  await t.rejects(lost.query!({ query: 'anything', k: 3, mode: 'vector', filter: { groups: 'all' } }), { code: 'model_missing', message: /not in the onramp\.models index; run `onramp reindex`/ });
   await t.rejects(lost.store.open(lost.embedder), { code: 'index_mismatch' }, 'and search-api or the indexer would not start on it');
 
   // The index rebuilt by the remote embedder, and a host still configured for the local model.
@@ -176,5 +176,5 @@ t.test('configurations that cannot be consistent with the live index are refused
   await local.store.finishRebuild(target);
   const behind = await createSearch(loadConfig(env), silentLogger);
   t.teardown(() => behind.close());
-  await t.rejects(behind.query({ query: 'anything', k: 3, mode: 'vector', filter: { groups: 'all' } }), { code: 'index_mismatch', message: /built with embedder pai-eas:bge-m3, but EMBEDDING_PROVIDER=local: set EMBEDDING_PROVIDER/ });
+  await t.rejects(behind.query!({ query: 'anything', k: 3, mode: 'vector', filter: { groups: 'all' } }), { code: 'index_mismatch', message: /built with embedder pai-eas:bge-m3, but EMBEDDING_PROVIDER=local: set EMBEDDING_PROVIDER/ });
 });
