@@ -6,8 +6,8 @@ import { OnrampError, PermanentError, silentLogger, type Logger } from '@onramp/
 import { fuse } from '../embedded/hybrid-fusion.js';
 import { SearchIndexMismatch } from '../opensearch/errors.js';
 import { IndexGone } from '../errors.js';
-import { modelsIndex, modelsIndexBody } from '../models-index.js';
-import type { RebuildTarget, SearchHit, SearchRequest, SharedIndex, StoredModel, VectorStore } from '../ports.js';
+import { modelsIndex, modelsIndexBody, sharedIndex } from '../models-index.js';
+import type { RebuildTarget, SearchHit, SearchRequest, StoredModel, VectorStore } from '../ports.js';
 import { VECTOR_FIELD, toStoredDocument, type StoredDocument } from '../stored-document.js';
 import { createElasticsearchClient, type ElasticsearchConnection } from './client.js';
 import { checkVersion, type HybridMode } from './engine-version.js';
@@ -159,36 +159,24 @@ export function createElasticsearchStore(options: ElasticsearchStoreOptions): Ve
   }
 
   const models = modelsIndex(alias);
-  let modelsIndexReady = false;
-  const shared: SharedIndex = {
-    async live() {
-      const [index] = (await liveIndices()).sort((a, b) => a.name.localeCompare(b.name));
-      return index === undefined ? undefined : { index: index.name, embedder: index.embedder, dimension: index.dimension };
+  const shared = sharedIndex({
+    liveIndices,
+    createIndex: async () => void (await withRetry(retry, () => client.indices.create({ index: models, ...modelsIndexBody(layout.replicas) }))),
+    alreadyExists: (error) => errorCause(error)?.type === 'resource_already_exists_exception',
+    failure: elasticsearchError,
+    index: (model) => call('index', async () => void (await client.index({ index: models, id: model.name, document: model, refresh: 'wait_for' }))),
+    async get(name) {
+      try {
+        const response = await withRetry(retry, () => client.get<StoredModel>({ index: models, id: name }));
+        return response.found ? response._source : undefined;
+      } catch (error) {
+        if (isStatus(error, 404)) return undefined;
+        throw elasticsearchError('get', error);
+      }
     },
-    models: {
-      async put(model) {
-        if (!modelsIndexReady) {
-          try {
-            await withRetry(retry, () => client.indices.create({ index: models, ...modelsIndexBody(layout.replicas) }));
-          } catch (error) {
-            if (errorCause(error)?.type !== 'resource_already_exists_exception') throw elasticsearchError('indices.create', error);
-          }
-          modelsIndexReady = true;
-        }
-        // A model's name is a hash of its content: writing it again writes the same document.
-        await call('index', () => client.index({ index: models, id: model.name, document: model, refresh: 'wait_for' }));
-      },
-      async get(name) {
-        try {
-          const response = await withRetry(retry, () => client.get<StoredModel>({ index: models, id: name }));
-          return response.found ? response._source : undefined;
-        } catch (error) {
-          if (isStatus(error, 404)) return undefined;
-          throw elasticsearchError('get', error);
-        }
-      },
-    },
-  };
+  });
+
+
 
   async function clientHybrid(request: SearchRequest): Promise<SearchHit[]> {
     const window = Math.max(request.k, HYBRID_WINDOW);

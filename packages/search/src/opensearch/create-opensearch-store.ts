@@ -3,8 +3,8 @@
 import { errors, type API, type Client } from '@opensearch-project/opensearch';
 import { OnrampError, PermanentError, silentLogger, type Logger } from '@onramp/core';
 import { IndexGone } from '../errors.js';
-import type { IndexedItem, RebuildTarget, SearchHit, SearchRequest, SharedIndex, StoredModel, VectorStore } from '../ports.js';
-import { modelsIndex, modelsIndexBody } from '../models-index.js';
+import type { IndexedItem, RebuildTarget, SearchHit, SearchRequest, StoredModel, VectorStore } from '../ports.js';
+import { modelsIndex, modelsIndexBody, sharedIndex } from '../models-index.js';
 import { createOpenSearchClient, type OpenSearchConnection } from './client.js';
 import { BulkRejected, BulkThrottled, SearchIndexMismatch, openSearchError, type BulkItemFailure } from './errors.js';
 import { DEFAULT_KNN, MAPPING_VERSION, VECTOR_FIELD, indexTemplate, templateName, type EmbedderIdentity, type IndexLayout, type KnnOptions } from './index-template.js';
@@ -149,36 +149,22 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
   }
 
   const models = modelsIndex(alias);
-  let modelsIndexReady = false;
-  const shared: SharedIndex = {
-    async live() {
-      const [index] = (await liveIndices()).sort((a, b) => a.name.localeCompare(b.name));
-      return index === undefined ? undefined : { index: index.name, embedder: index.embedder, dimension: index.dimension };
+  const shared = sharedIndex({
+    liveIndices,
+    createIndex: async () => void (await client.indices.create({ index: models, body: modelsIndexBody(layout.replicas) })),
+    alreadyExists: (error) => errorType(error) === 'resource_already_exists_exception',
+    failure: openSearchError,
+    index: (model) => call('index', async () => void (await client.index({ index: models, id: model.name, body: model as unknown as Record<string, unknown>, refresh: 'wait_for' }))),
+    async get(name) {
+      try {
+        const { body } = await client.get({ index: models, id: name });
+        return body.found ? (body._source as unknown as StoredModel) : undefined;
+      } catch (error) {
+        if (isStatus(error, 404)) return undefined;
+        throw openSearchError('get', error);
+      }
     },
-    models: {
-      async put(model) {
-        if (!modelsIndexReady) {
-          try {
-            await client.indices.create({ index: models, body: modelsIndexBody(layout.replicas) });
-          } catch (error) {
-            if (errorType(error) !== 'resource_already_exists_exception') throw openSearchError('indices.create', error);
-          }
-          modelsIndexReady = true;
-        }
-        // A model's name is a hash of its content: writing it again writes the same document.
-        await call('index', () => client.index({ index: models, id: model.name, body: model as unknown as Record<string, unknown>, refresh: 'wait_for' }));
-      },
-      async get(name) {
-        try {
-          const { body } = await client.get({ index: models, id: name });
-          return body.found ? (body._source as unknown as StoredModel) : undefined;
-        } catch (error) {
-          if (isStatus(error, 404)) return undefined;
-          throw openSearchError('get', error);
-        }
-      },
-    },
-  };
+  });
 
   function requireOpen(): EmbedderIdentity {
     if (embedder === undefined) throw new OnrampError('search_store_not_open', 'the OpenSearch store was used before open()');
