@@ -75,7 +75,11 @@ t.test('people and documents flow from the log to /search, filtered by the calle
       headers: { 'content-type': 'application/json', ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }) },
       body: raw ?? JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as { hits: { id: string; kind: string; title: string; snippet: string }[]; type?: string } };
+    return {
+      status: response.status,
+      embedder: response.headers.get('onramp-embedder'),
+      body: (await response.json()) as { hits: { id: string; kind: string; title: string; snippet: string }[]; type?: string },
+    };
   };
 
   await appendEvents(db, [
@@ -98,6 +102,7 @@ t.test('people and documents flow from the log to /search, filtered by the calle
   const hr = await token(['hr-readers']);
   let r = await search({ query: 'wireguard vpn' }, eng);
   t.equal(r.status, 200);
+  t.match(r.embedder, /^local-(hash|lsa)-256-/, 'the answer names the model that embedded the query');
   t.equal(r.body.hits[0]?.title, 'VPN access', 'a readable document comes back');
   r = await search({ query: 'salary bands', mode: 'keyword' }, eng);
   t.notOk(r.body.hits.some((h) => h.title === 'Salary bands'), 'the HR document is hidden from eng-readers');

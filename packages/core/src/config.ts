@@ -431,6 +431,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (search.backend === 'elasticsearch') read.require('ELASTICSEARCH_URL', search.elasticsearch.url, 'SEARCH_BACKEND=elasticsearch');
   if (search.elasticsearch.username !== undefined) read.require('ELASTICSEARCH_PASSWORD', search.elasticsearch.password, 'ELASTICSEARCH_USERNAME is set');
   if (search.embeddingProvider === 'pai-eas') read.require('PAI_EAS_URL', search.paiEasUrl, 'EMBEDDING_PROVIDER=pai-eas');
+  // The index metadata records the embedder as pai-eas:<PAI_EAS_MODEL>: without a model name, hosts sharing an
+  // index could not tell a changed model (of the same dimension) from the one the index was built with.
+  if (search.embeddingProvider === 'pai-eas' && search.backend !== 'embedded') {
+    read.require('PAI_EAS_MODEL', search.paiEasModel, `EMBEDDING_PROVIDER=pai-eas with SEARCH_BACKEND=${search.backend}`);
+  }
   if (search.embeddingProvider === 'opensearch-ml') {
     read.require('OPENSEARCH_URL', search.opensearchUrl, 'EMBEDDING_PROVIDER=opensearch-ml');
     read.require('OPENSEARCH_MODEL_ID', search.opensearchModelId, 'EMBEDDING_PROVIDER=opensearch-ml');

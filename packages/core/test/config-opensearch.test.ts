@@ -26,3 +26,19 @@ t.test('reads them, and names each malformed one', async (t) => {
   t.type(error, ConfigError);
   t.match((error as ConfigError).problems, [/OPENSEARCH_KNN_ENGINE must be one of faiss, lucene, nmslib/, /OPENSEARCH_KNN_M must be an integer from 2 to 512/, /OPENSEARCH_HYBRID_FUSION must be one of auto, pipeline, client/, /EMBEDDING_DIMENSION must be an integer/, /OPENSEARCH_PASSWORD is required when OPENSEARCH_USERNAME is set/]);
 });
+
+t.test('PAI-EAS behind a shared index needs PAI_EAS_MODEL: the index metadata names the model, so a changed model is seen', async (t) => {
+  const shared = { EMBEDDING_PROVIDER: 'pai-eas', PAI_EAS_URL: 'https://eas.example/api/predict/e' };
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+  };
+  t.match(problems({ ...shared, SEARCH_BACKEND: 'opensearch', OPENSEARCH_URL: 'http://os:9200' }), [/PAI_EAS_MODEL is required when EMBEDDING_PROVIDER=pai-eas with SEARCH_BACKEND=opensearch/]);
+  t.match(problems({ ...shared, SEARCH_BACKEND: 'elasticsearch', ELASTICSEARCH_URL: 'http://es:9200' }), [/PAI_EAS_MODEL is required when EMBEDDING_PROVIDER=pai-eas with SEARCH_BACKEND=elasticsearch/]);
+  t.equal(loadConfig({ ...shared, SEARCH_BACKEND: 'opensearch', OPENSEARCH_URL: 'http://os:9200', PAI_EAS_MODEL: 'bge-m3' }).search.paiEasModel, 'bge-m3');
+  t.equal(loadConfig(shared).search.backend, 'embedded', 'one host with the embedded store may leave it out');
+});

@@ -9,3 +9,10 @@ export class IndexMismatch extends SearchError {
     super('index_mismatch', message);
   }
 }
+
+/** A search pinned to a concrete index found it gone (a swap deleted it): the caller reads the alias again. */
+export class IndexGone extends SearchError {
+  constructor(readonly index: string) {
+    super('index_gone', `search index "${index}" no longer exists (the alias moved)`);
+  }
+}

@@ -45,6 +45,11 @@ export interface SearchRequest {
   k: number;
   mode: SearchMode;
   filter: SearchFilter;
+  /**
+   * A concrete index to search instead of the alias: the one whose model embedded `vector`, so that an alias
+   * swap between embedding and searching cannot mix a model with another model's index (remote stores).
+   */
+  index?: string;
 }
 
 export interface SearchHit {
@@ -63,6 +68,8 @@ export interface SearchHit {
  * `beginRebuild` opens a fresh index, `finishRebuild` swaps the alias to it atomically (no failed query).
  */
 export interface VectorStore {
+  /** Remote stores only: the alias and the models every host reads from the engine. */
+  readonly shared?: SharedIndex;
   /** Creates the index if missing; fails clearly if it exists with another dimension or embedder. */
   open(embedder: { name: string; dimension: number }): Promise<void>;
   upsert(items: IndexedItem[], target?: RebuildTarget): Promise<void>;
@@ -76,6 +83,37 @@ export interface VectorStore {
   beginRebuild(embedder?: { name: string; dimension: number }): Promise<RebuildTarget>;
   finishRebuild(target: RebuildTarget): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What the alias points at: the concrete index and the embedder its metadata names. */
+export interface LiveIndex {
+  index: string;
+  embedder: string | undefined;
+  dimension: number | undefined;
+}
+
+/** A local model serialized for the engine: what every host loads by name (see embedders/local-model-codec.ts). */
+export interface StoredModel {
+  name: string;
+  dimension: number;
+  terms: string[];
+  idf: number[];
+  /** The basis (terms × dimension float32, little-endian), base64. */
+  basis: string;
+}
+
+/** Local models kept in the engine (`<alias>-models`), one document per model name, written once. */
+export interface ModelShelf {
+  put(model: StoredModel): Promise<void>;
+  /** undefined when no model of that name was stored. */
+  get(name: string): Promise<StoredModel | undefined>;
+}
+
+/** What remote stores (OpenSearch, Elasticsearch) add, so that every host follows the live index's model. */
+export interface SharedIndex {
+  /** Reads the alias now: the live index, or undefined when there is none. */
+  live(): Promise<LiveIndex | undefined>;
+  readonly models: ModelShelf;
 }
 
 export interface RebuildTarget {

@@ -321,3 +321,34 @@ t.test('SEARCH_BACKEND=elasticsearch wires this store from the configuration', a
   t.match(index.mappings, { _meta: { embedder: runtime.embedder.name, dimension: runtime.embedder.dimension }, properties: { vector: { index_options: { type: 'hnsw' } } } });
   t.match(index.settings, { number_of_replicas: 0 });
 });
+
+t.test('a trained local model is stored in <alias>.models, and a host with an empty disk embeds with it, pinned to its index', async (t) => {
+  const fake = await startFakeElasticsearch();
+  const homes = await Promise.all([mkdtemp(join(tmpdir(), 'onramp-es-a-')), mkdtemp(join(tmpdir(), 'onramp-es-b-'))]);
+  const config = (home: string) => loadConfig({ SEARCH_BACKEND: 'elasticsearch', ELASTICSEARCH_URL: fake.url, ELASTICSEARCH_REPLICAS: '0', ELASTICSEARCH_KNN_INDEX_TYPE: 'hnsw', ONRAMP_HOME: home });
+  const reindexer = await createSearch(config(homes[0]), silentLogger);
+  t.teardown(async () => {
+    await reindexer.close();
+    await fake.close();
+    await Promise.all(homes.map((home) => rm(home, { recursive: true, force: true })));
+  });
+  await reindexer.store.open(reindexer.embedder);
+  const texts = Array.from({ length: 100 }, (_, i) => `topic${i % 10} ${Array.from({ length: 20 }, (_, w) => `w${(i * 7 + w * 3) % 90}`).join(' ')}`);
+  const trained = await reindexer.train!(texts);
+  t.match(trained.embedder.name, /^local-lsa-256-/);
+  t.ok(fake.cluster.indices.get('onramp.models')?.docs.has(trained.embedder.name), 'stored in the engine before any index names it');
+  const target = await reindexer.store.beginRebuild(trained.embedder);
+  const vectors = await trained.embedder.embed(texts, 'passage');
+  await reindexer.store.upsert(texts.map((text, i) => ({ id: `doc:${i}#0`, sourceId: `doc:${i}`, kind: 'document', title: '', text, acl: null, vector: vectors[i]! })), target);
+  await reindexer.store.finishRebuild(target);
+  await trained.commit();
+
+  const host = await createSearch(config(homes[1]), silentLogger);
+  t.teardown(() => host.close());
+  t.equal(host.embedder.name, trained.embedder.name, 'the other host starts with the model the live index names');
+  await host.store.open(host.embedder);
+  const answer = await host.query!({ query: `\n${texts[3]!}`, k: 1, mode: 'vector', filter: { groups: 'all' } });
+  t.same({ embedder: answer.embedder, index: answer.index, top: answer.hits[0]?.id }, { embedder: trained.embedder.name, index: target.indexName, top: 'doc:3#0' });
+  const searched = fake.requests.filter((r) => r.operation === 'search').at(-1)!;
+  t.match(searched.path, new RegExp(`^/${target.indexName}/_search`), 'searched the concrete index, not the alias');
+});

@@ -171,3 +171,32 @@ t.test('a cluster that does not answer is a retryable error', async (t) => {
   t.teardown(() => s.close());
   await t.rejects(s.open(embedder), RetryableError);
 });
+
+t.test('shared models and pinned searches: the models index keeps a model whole, the alias names the live index, a search pinned to a swapped-out index says so', async (t) => {
+  const alias = `${RUN}shared`;
+  const s = store(t, alias);
+  await s.open(embedder);
+  const shared = s.shared!;
+  t.same(await shared.live(), { index: `${alias}-1`, embedder: embedder.name, dimension: DIM });
+  t.equal(await shared.models.get('local-lsa-8-0123456789ab'), undefined, 'no models index yet: nothing stored');
+  const basis = Buffer.alloc(2 * DIM * 4);
+  for (let i = 0; i < 2 * DIM; i++) basis.writeFloatLE(i / 7, i * 4);
+  const model = { name: 'local-lsa-8-0123456789ab', dimension: DIM, terms: ['deploy', 'salari'], idf: [1.5, 2.25], basis: basis.toString('base64') };
+  await shared.models.put(model);
+  await shared.models.put(model);
+  t.same(await shared.models.get(model.name), model, 'read back whole, written twice without harm');
+  t.equal(await shared.models.get('local-lsa-8-ffffffffffff'), undefined);
+  const mapping = (await raw.indices.get({ index: `${alias}.models` })).body[`${alias}.models`]!.mappings;
+  t.match(mapping, { dynamic: 'false' }, 'the models index indexes none of the model');
+  t.same(await indicesOf(alias), [`${alias}-1`], 'outside the search indices\' template pattern');
+
+  await s.upsert([engDoc]);
+  const target = await s.beginRebuild({ name: 'local-lsa-8-0123456789ab', dimension: DIM });
+  await s.upsert([engDoc], target);
+  await s.finishRebuild(target);
+  t.same(await shared.live(), { index: target.indexName, embedder: 'local-lsa-8-0123456789ab', dimension: DIM }, 'the new index names the model it was built with');
+  const hits = await s.search({ ...search('deploy', 'vector', 'all'), index: target.indexName });
+  t.equal(hits[0]?.id, engDoc.id, 'a search pinned to the live index');
+  await t.rejects(s.search({ ...search('deploy', 'vector', 'all'), index: `${alias}-1` }), { code: 'index_gone' }, 'the old index was deleted by the swap');
+  await raw.indices.delete({ index: `${alias}.models` });
+});

@@ -11,6 +11,11 @@ import { SEARCH_BODY_LIMIT, searchRouteSchema, type SearchBody } from './search-
 export interface SearchAppDeps {
   embedder: Embedder;
   store: VectorStore;
+  /**
+   * Embeds and searches together, pinning the index whose model embedded the query (SearchRuntime.query);
+   * without it, the embedder and the store are used as given.
+   */
+  query?: (request: Omit<SearchRequest, 'vector' | 'index'>) => Promise<{ hits: SearchHit[]; embedder: string; index: string | undefined }>;
   authenticate: Authenticate;
   logger: Logger;
   registry: Registry;
@@ -70,15 +75,24 @@ export async function buildSearchApp(deps: SearchAppDeps): Promise<FastifyInstan
     onRequest: async (request) => {
       request.caller = await deps.authenticate(request.headers.authorization);
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const started = performance.now();
       const { query, k, mode, filter = {} } = request.body;
       const searchFilter: SearchFilter = { groups: request.caller!.groups };
       if (filter.kind !== undefined) searchFilter.kind = filter.kind;
       if (filter.department !== undefined) searchFilter.department = filter.department;
       const searchRequest: SearchRequest = { query, k, mode, filter: searchFilter };
-      if (mode !== 'keyword') searchRequest.vector = (await deps.embedder.embed([query], 'query'))[0]!;
-      const hits = await deps.store.search(searchRequest);
+      let hits: SearchHit[];
+      if (deps.query !== undefined) {
+        const answer = await deps.query(searchRequest);
+        hits = answer.hits;
+        // Which model embedded the query and which index answered it: they always belong together.
+        reply.header('onramp-embedder', answer.embedder);
+        if (answer.index !== undefined) reply.header('onramp-index', answer.index);
+      } else {
+        if (mode !== 'keyword') searchRequest.vector = (await deps.embedder.embed([query], 'query'))[0]!;
+        hits = await deps.store.search(searchRequest);
+      }
       const seconds = (performance.now() - started) / 1000;
       latency.observe({ mode }, seconds);
       return { hits: hits.map(publicHit), took_ms: Number((seconds * 1000).toFixed(3)) };

@@ -5,7 +5,9 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 import { OnrampError, PermanentError, silentLogger, type Logger } from '@onramp/core';
 import { fuse } from '../embedded/hybrid-fusion.js';
 import { SearchIndexMismatch } from '../opensearch/errors.js';
-import type { RebuildTarget, SearchHit, SearchRequest, VectorStore } from '../ports.js';
+import { IndexGone } from '../errors.js';
+import { modelsIndex, modelsIndexBody, sharedIndex } from '../models-index.js';
+import type { RebuildTarget, SearchHit, SearchRequest, StoredModel, VectorStore } from '../ports.js';
 import { VECTOR_FIELD, toStoredDocument, type StoredDocument } from '../stored-document.js';
 import { createElasticsearchClient, type ElasticsearchConnection } from './client.js';
 import { checkVersion, type HybridMode } from './engine-version.js';
@@ -142,11 +144,45 @@ export function createElasticsearchStore(options: ElasticsearchStoreOptions): Ve
     return call(operation, () => client.search<StoredDocument>(request));
   }
 
+  /** The index a search goes to: the pinned one when the request names it, else the alias. */
+  const target = (request: SearchRequest) => request.index ?? alias;
+
+  async function pinned<T>(request: SearchRequest, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      // A swap deleted the pinned index: the caller reads the alias again.
+      const cause = error instanceof OnrampError ? (error as Error & { cause?: unknown }).cause : error;
+      if (request.index !== undefined && isStatus(cause, 404) && errorCause(cause)?.type === 'index_not_found_exception') throw new IndexGone(request.index);
+      throw error;
+    }
+  }
+
+  const models = modelsIndex(alias);
+  const shared = sharedIndex({
+    liveIndices,
+    createIndex: async () => void (await withRetry(retry, () => client.indices.create({ index: models, ...modelsIndexBody(layout.replicas) }))),
+    alreadyExists: (error) => errorCause(error)?.type === 'resource_already_exists_exception',
+    failure: elasticsearchError,
+    index: (model) => call('index', async () => void (await client.index({ index: models, id: model.name, document: model, refresh: 'wait_for' }))),
+    async get(name) {
+      try {
+        const response = await withRetry(retry, () => client.get<StoredModel>({ index: models, id: name }));
+        return response.found ? response._source : undefined;
+      } catch (error) {
+        if (isStatus(error, 404)) return undefined;
+        throw elasticsearchError('get', error);
+      }
+    },
+  });
+
+
+
   async function clientHybrid(request: SearchRequest): Promise<SearchHit[]> {
     const window = Math.max(request.k, HYBRID_WINDOW);
     const [keyword, vector] = await Promise.all([
-      searchOnce('search', keywordRequest(alias, request, window)),
-      searchOnce('search', vectorRequest(alias, request, layout.vector.numCandidates, window)),
+      searchOnce('search', keywordRequest(target(request), request, window)),
+      searchOnce('search', vectorRequest(target(request), request, layout.vector.numCandidates, window)),
     ]);
     // The embedded store's fusion, on numeric labels that stand for ids: one ranking rule for every backend.
     const hits: SearchHit[] = [];
@@ -162,6 +198,8 @@ export function createElasticsearchStore(options: ElasticsearchStoreOptions): Ve
   }
 
   return {
+    shared,
+
     async open(wanted) {
       embedder = wanted;
       mismatch = undefined;
@@ -215,12 +253,13 @@ export function createElasticsearchStore(options: ElasticsearchStoreOptions): Ve
     async search(request) {
       requireOpen();
       if (mismatch !== undefined) throw mismatch;
-      if (request.mode === 'keyword') return toSearchHits(await searchOnce('search', keywordRequest(alias, request)));
-      if (request.mode === 'vector') return toSearchHits(await searchOnce('search', vectorRequest(alias, request, layout.vector.numCandidates)));
-      if (hybrid === 'client') return clientHybrid(request);
+      if (request.mode === 'keyword') return toSearchHits(await pinned(request, () => searchOnce('search', keywordRequest(target(request), request))));
+      if (request.mode === 'vector') return toSearchHits(await pinned(request, () => searchOnce('search', vectorRequest(target(request), request, layout.vector.numCandidates))));
+      if (hybrid === 'client') return pinned(request, () => clientHybrid(request));
       try {
-        return toSearchHits(await withRetry(retry, () => client.search<StoredDocument>(rrfRequest(alias, request, layout.vector.numCandidates))));
+        return toSearchHits(await withRetry(retry, () => client.search<StoredDocument>(rrfRequest(target(request), request, layout.vector.numCandidates))));
       } catch (error) {
+        if (request.index !== undefined && isStatus(error, 404) && errorCause(error)?.type === 'index_not_found_exception') throw new IndexGone(request.index);
         const cause = errorCause(error);
         // Elastic licenses RRF at the Enterprise tier; a cluster with a lower licence refuses it with 403.
         if (!isStatus(error, 403) || !/licen[cs]e/i.test(cause?.reason ?? '')) throw elasticsearchError('search', error);

@@ -2,7 +2,9 @@
 // index (`onramp-<n>`), so a rebuild fills a fresh index and swaps the alias in one `_aliases` call.
 import { errors, type API, type Client } from '@opensearch-project/opensearch';
 import { OnrampError, PermanentError, silentLogger, type Logger } from '@onramp/core';
-import type { IndexedItem, RebuildTarget, SearchHit, SearchRequest, VectorStore } from '../ports.js';
+import { IndexGone } from '../errors.js';
+import type { IndexedItem, RebuildTarget, SearchHit, SearchRequest, StoredModel, VectorStore } from '../ports.js';
+import { modelsIndex, modelsIndexBody, sharedIndex } from '../models-index.js';
 import { createOpenSearchClient, type OpenSearchConnection } from './client.js';
 import { BulkRejected, BulkThrottled, SearchIndexMismatch, openSearchError, type BulkItemFailure } from './errors.js';
 import { DEFAULT_KNN, MAPPING_VERSION, VECTOR_FIELD, indexTemplate, templateName, type EmbedderIdentity, type IndexLayout, type KnnOptions } from './index-template.js';
@@ -62,7 +64,8 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
   let fusion: 'pipeline' | 'client' = hybridFusion === 'client' ? 'client' : 'pipeline';
   let embedder: EmbedderIdentity | undefined;
   let mismatch: SearchIndexMismatch | undefined;
-  const rebuilding = new Set<string>();
+  /** Indices being rebuilt in this process, with the embedder each is built for. */
+  const rebuilding = new Map<string, EmbedderIdentity>();
 
   async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     try {
@@ -130,11 +133,38 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
   /** Hybrid without the plugin: the two halves as two searches, fused here with the pipeline's weights. */
   async function clientHybrid(request: SearchRequest): Promise<SearchHit[]> {
     const candidates = Math.max(request.k, HYBRID_CANDIDATES);
-    const run = async (mode: 'keyword' | 'vector') =>
-      toSearchHits((await call('search', () => client.search(searchRequest({ ...request, mode, k: candidates }, { index: alias, engine: layout.knn.engine, hybridPipeline: pipeline })))).body);
+    const run = async (mode: 'keyword' | 'vector') => toSearchHits((await searchOnce({ ...request, mode, k: candidates })).body);
     const [keyword, vector] = await Promise.all([run('keyword'), run('vector')]);
     return fuseHits(keyword, vector, request.k, weights.keyword);
   }
+
+  /** One search, on the pinned index when the request names one (a 404 there means a swap deleted it). */
+  async function searchOnce(request: SearchRequest) {
+    try {
+      return await client.search(searchRequest(request, { index: request.index ?? alias, engine: layout.knn.engine, hybridPipeline: pipeline }));
+    } catch (error) {
+      if (request.index !== undefined && isStatus(error, 404) && errorType(error) === 'index_not_found_exception') throw new IndexGone(request.index);
+      throw openSearchError('search', error);
+    }
+  }
+
+  const models = modelsIndex(alias);
+  const shared = sharedIndex({
+    liveIndices,
+    createIndex: async () => void (await client.indices.create({ index: models, body: modelsIndexBody(layout.replicas) })),
+    alreadyExists: (error) => errorType(error) === 'resource_already_exists_exception',
+    failure: openSearchError,
+    index: (model) => call('index', async () => void (await client.index({ index: models, id: model.name, body: model as unknown as Record<string, unknown>, refresh: 'wait_for' }))),
+    async get(name) {
+      try {
+        const { body } = await client.get({ index: models, id: name });
+        return body.found ? (body._source as unknown as StoredModel) : undefined;
+      } catch (error) {
+        if (isStatus(error, 404)) return undefined;
+        throw openSearchError('get', error);
+      }
+    },
+  });
 
   function requireOpen(): EmbedderIdentity {
     if (embedder === undefined) throw new OnrampError('search_store_not_open', 'the OpenSearch store was used before open()');
@@ -162,7 +192,10 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
   function writeTargets(target: RebuildTarget | undefined): string[] {
     if (target !== undefined) return [target.indexName];
     if (mismatch !== undefined) throw mismatch;
-    return [alias, ...rebuilding];
+    // A rebuild with another embedder re-embeds everything itself; this write's vector would not fit it.
+    const live = requireOpen();
+    const same = [...rebuilding].filter(([, e]) => e.name === live.name && e.dimension === live.dimension).map(([index]) => index);
+    return [alias, ...same];
   }
 
   async function bulk(body: API.Bulk_RequestBody): Promise<void> {
@@ -180,6 +213,8 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
   }
 
   return {
+    shared,
+
     async open(wanted) {
       embedder = wanted;
       mismatch = undefined;
@@ -203,7 +238,7 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
     },
 
     async upsert(items, target) {
-      const { dimension } = requireOpen();
+      const dimension = (target === undefined ? undefined : rebuilding.get(target.indexName)?.dimension) ?? requireOpen().dimension;
       const indices = writeTargets(target);
       for (let start = 0; start < items.length; start += bulkSize) {
         const body: API.Bulk_RequestBody = [];
@@ -231,21 +266,21 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
       requireOpen();
       if (mismatch !== undefined) throw mismatch;
       if (request.mode === 'hybrid' && fusion === 'client') return clientHybrid(request);
-      const response = await call('search', () => client.search(searchRequest(request, { index: alias, engine: layout.knn.engine, hybridPipeline: pipeline })));
-      return toSearchHits(response.body);
+      return toSearchHits((await searchOnce(request)).body);
     },
 
-    async beginRebuild() {
-      const wanted = requireOpen();
+    async beginRebuild(next) {
+      const wanted = next ?? requireOpen();
       const indexName = `${alias}-${now()}`;
       await putTemplate(wanted);
       await call('indices.create', () => client.indices.create({ index: indexName }));
-      rebuilding.add(indexName);
-      logger.info({ index: indexName, alias }, 'rebuilding search index');
+      rebuilding.set(indexName, wanted);
+      logger.info({ index: indexName, alias, embedder: wanted.name }, 'rebuilding search index');
       return { indexName };
     },
 
     async finishRebuild(target) {
+      const built = rebuilding.get(target.indexName) ?? requireOpen();
       await call('indices.refresh', () => client.indices.refresh({ index: target.indexName }));
       const old = (await liveIndices()).map((i) => i.name).filter((name) => name !== target.indexName);
       // One call, so every search sees either the old index or the new one, never neither.
@@ -255,6 +290,7 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
       ];
       await call('indices.update_aliases', () => client.indices.updateAliases({ body: { actions } }));
       rebuilding.delete(target.indexName);
+      embedder = built;
       mismatch = undefined;
       logger.info({ index: target.indexName, alias, replaced: old }, 'search index swapped in');
       if (old.length === 0) return;

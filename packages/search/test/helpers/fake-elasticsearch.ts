@@ -1,5 +1,6 @@
 // A local HTTP server that answers like Elasticsearch 8 for the endpoints onramp uses (info, index templates,
-// index create/get/delete, `_aliases`, `_refresh`, `_bulk`, `_delete_by_query`, `_search`), with Elasticsearch's
+// index create/get/delete, `_aliases`, `_refresh`, `_bulk`, `_delete_by_query`, `_search`, single-document
+// index and get), with Elasticsearch's
 // error bodies and statuses, and the `x-elastic-product: Elasticsearch` header the official client insists on.
 // It refuses requests the real server would refuse (unknown routes or body keys, unknown query clauses, a body
 // without the client's `compatible-with=8` media type), records every request, and can be told to fail.
@@ -54,6 +55,8 @@ const ROUTES: Route[] = [
   { method: ['POST', 'GET'], pattern: /^\/(?<index>[^/_][^/]*)\/_refresh$/, operation: 'indices.refresh' },
   { method: ['POST'], pattern: /^\/(?<index>[^/_][^/]*)\/_delete_by_query$/, operation: 'delete_by_query' },
   { method: ['POST', 'GET'], pattern: /^\/(?<index>[^/_][^/]*)\/_search$/, operation: 'search' },
+  { method: ['PUT', 'POST'], pattern: /^\/(?<index>[^/_][^/]*)\/_doc\/(?<id>[^/]+)$/, operation: 'index' },
+  { method: ['GET'], pattern: /^\/(?<index>[^/_][^/]*)\/_doc\/(?<id>[^/]+)$/, operation: 'get' },
   { method: ['PUT'], pattern: /^\/(?<index>[^/_][^/]*)$/, operation: 'indices.create' },
   { method: ['GET'], pattern: /^\/(?<index>[^/_][^/]*)$/, operation: 'indices.get' },
   { method: ['DELETE'], pattern: /^\/(?<index>[^/_][^/]*)$/, operation: 'indices.delete' },
@@ -62,6 +65,7 @@ const ROUTES: Route[] = [
 const QUERY_PARAMS: Record<string, string[]> = {
   delete_by_query: ['conflicts', 'refresh', 'wait_for_completion', 'slices'],
   bulk: ['refresh', 'timeout'],
+  index: ['refresh', 'op_type'],
   search: ['typed_keys', 'allow_partial_search_results'],
 };
 
@@ -136,6 +140,17 @@ export async function startFakeElasticsearch(options: FakeElasticsearchOptions =
         return [200, cluster.refresh(params.index!)];
       case 'bulk':
         return [200, bulk(body as Json[])];
+      case 'index': {
+        const { status, ...written } = cluster.indexDocument(params.index!, params.id!, b);
+        return [Number(status), written];
+      }
+      case 'get': {
+        const [index] = cluster.resolve(params.index!);
+        // A get is real-time: it sees a document before any refresh.
+        const doc = index!.docs.get(params.id!);
+        if (doc === undefined) return [404, { _index: index!.name, _id: params.id, found: false }];
+        return [200, { _index: index!.name, _id: doc.id, _version: doc.version, _seq_no: 0, _primary_term: 1, found: true, _source: doc.source }];
+      }
       case 'delete_by_query':
         if (b.query === undefined) throw new ElasticsearchFailure(400, 'action_request_validation_exception', 'Validation Failed: 1: query is missing;');
         return cluster.deleteByQuery(params.index!, b.query as Json, query.get('conflicts') === 'proceed');

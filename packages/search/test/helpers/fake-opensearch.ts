@@ -132,6 +132,19 @@ export async function startFakeOpenSearch(options: { version?: string } = {}): P
         }
         return [200, { took: 3, errors: items.some((it) => Object.values(it).some((r) => (r as Json).error !== undefined)), items }];
       }
+      case 'index': {
+        const result = cluster.indexDocument(params.index!, params.id!, b);
+        if (result.error !== undefined) throw new OpenSearchFailure(Number(result.status), String((result.error as Json).type), String((result.error as Json).reason));
+        const { status, ...written } = result;
+        return [Number(status), written];
+      }
+      case 'get': {
+        const [index] = cluster.resolve(params.index!);
+        // A get is real-time: it sees a document before any refresh.
+        const doc = index!.docs.get(params.id!);
+        if (doc === undefined) return [404, { _index: index!.name, _id: params.id, found: false }];
+        return [200, { _index: index!.name, _id: doc.id, _version: 1, _seq_no: 0, _primary_term: 1, found: true, _source: doc.source }];
+      }
       case 'delete_by_query':
         return [200, cluster.deleteByQuery(params.index!, (b.query ?? { match_all: {} }) as Json)];
       case 'search':
