@@ -41,7 +41,7 @@ export async function startSearchApi(
   const app = await buildSearchApp({
     embedder,
     store,
-    query: deps.search.query,
+    ...(deps.search.query === undefined ? {} : { query: deps.search.query }),
     authenticate,
     logger,
     registry: createRegistry('search-api'),
