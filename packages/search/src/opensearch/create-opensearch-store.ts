@@ -1,16 +1,16 @@
 // The `opensearch` VectorStore. Everything goes through an alias (`onramp` by default) in front of a concrete
 // index (`onramp-<n>`), so a rebuild fills a fresh index and swaps the alias in one `_aliases` call.
 import { errors, type API, type Client } from '@opensearch-project/opensearch';
-import { OnrampError, PermanentError, silentLogger, type Logger } from '@onramp/core';
+import { OnrampError, silentLogger, type Logger } from '@onramp/core';
 import { IndexGone } from '../errors.js';
-import type { IndexedItem, RebuildTarget, SearchHit, SearchRequest, StoredModel, VectorStore } from '../ports.js';
+import type { RebuildTarget, SearchHit, SearchRequest, StoredModel, VectorStore } from '../ports.js';
 import { modelsIndex, modelsIndexBody, sharedIndex } from '../models-index.js';
 import { createOpenSearchClient, type OpenSearchConnection } from './client.js';
 import { BulkRejected, BulkThrottled, SearchIndexMismatch, openSearchError, type BulkItemFailure } from './errors.js';
 import { DEFAULT_KNN, MAPPING_VERSION, VECTOR_FIELD, indexTemplate, templateName, type EmbedderIdentity, type IndexLayout, type KnnOptions } from './index-template.js';
 import { fuseHits } from './client-fusion.js';
-import { HYBRID_CANDIDATES, hybridPipeline, searchRequest, toSearchHits, type StoredDocument } from './search-query.js';
-import { toUnitList } from './vectors.js';
+import { HYBRID_CANDIDATES, hybridPipeline, searchRequest, toSearchHits } from './search-query.js';
+import { toStoredDocument } from '../stored-document.js';
 
 export interface OpenSearchStoreOptions extends Partial<OpenSearchConnection> {
   /** An existing client (not closed by the store); otherwise one is made from `url`. */
@@ -171,22 +171,6 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
     return embedder;
   }
 
-  function toDocument(item: IndexedItem, dimension: number): StoredDocument & Record<string, unknown> {
-    if (item.vector.length !== dimension) {
-      throw new PermanentError(`item ${item.id} has a ${item.vector.length}-dimensional vector; the index takes ${dimension}`, 'search_vector_dimension');
-    }
-    return {
-      sourceId: item.sourceId,
-      kind: item.kind,
-      title: item.title,
-      text: item.text,
-      ...(item.department === undefined ? {} : { department: item.department }),
-      acl: item.acl ?? [],
-      public: item.acl === null,
-      ...(item.fields === undefined ? {} : { fields: item.fields }),
-      [VECTOR_FIELD]: toUnitList(item.vector),
-    };
-  }
 
   /** Where a write without an explicit target goes: the live index, and a rebuild in progress so it misses nothing. */
   function writeTargets(target: RebuildTarget | undefined): string[] {
@@ -243,7 +227,7 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
       for (let start = 0; start < items.length; start += bulkSize) {
         const body: API.Bulk_RequestBody = [];
         for (const item of items.slice(start, start + bulkSize)) {
-          const doc = toDocument(item, dimension);
+          const doc = toStoredDocument(item, dimension);
           for (const index of indices) body.push({ index: { _index: index, _id: item.id } }, doc);
         }
         await bulk(body);

@@ -2,9 +2,10 @@
 // clause itself where the engine supports it ("efficient filtering"): the k nearest neighbours are found
 // among the documents the caller may read, so a filter never leaves the caller with fewer than k hits.
 import type { API, Types } from '@opensearch-project/opensearch';
-import type { SearchFilter, SearchHit, SearchRequest, ItemKind } from '../ports.js';
+import type { SearchFilter, SearchHit, SearchRequest } from '../ports.js';
 import { VECTOR_FIELD, type KnnEngine } from './index-template.js';
 import { toUnitList } from './vectors.js';
+import { accessFilters, toSearchHit, type StoredDocument } from '../stored-document.js';
 
 type Query = Types.Common_QueryDsl.QueryContainer;
 
@@ -20,19 +21,9 @@ export const KEYWORD_FIELDS = ['title^2', 'text'];
 export const HYBRID_CANDIDATES = 20;
 /** nmslib cannot filter inside the graph search: fetch more neighbours so the filter leaves enough. */
 const NMSLIB_OVERFETCH = 5;
-const SNIPPET_CHARS = 240;
 
 export function filterClauses(filter: SearchFilter): Query[] {
-  const clauses: Query[] = [];
-  if (filter.groups !== 'all') {
-    // Profiles (acl null) are indexed with public: true — readable by any authenticated employee.
-    const readable: Query[] = [{ term: { public: true } }];
-    if (filter.groups.length > 0) readable.push({ terms: { acl: filter.groups } });
-    clauses.push({ bool: { should: readable, minimum_should_match: 1 } });
-  }
-  if (filter.kind !== undefined) clauses.push({ term: { kind: filter.kind } });
-  if (filter.department !== undefined) clauses.push({ term: { department: filter.department } });
-  return clauses;
+  return accessFilters(filter);
 }
 
 function keywordQuery(query: string, filters: Query[]): Query {
@@ -67,32 +58,8 @@ export function searchRequest(request: SearchRequest, options: QueryOptions): AP
   return { index: options.index, body, search_pipeline: options.hybridPipeline };
 }
 
-export interface StoredDocument {
-  sourceId: string;
-  kind: ItemKind;
-  title: string;
-  text: string;
-  department?: string;
-  fields?: Record<string, unknown>;
-}
-
 export function toSearchHits(response: API.Search_ResponseBody): SearchHit[] {
-  return response.hits.hits.flatMap((hit) => {
-    const doc = hit._source as StoredDocument | undefined;
-    if (doc === undefined || hit._id === undefined) return [];
-    return [
-      {
-        id: hit._id,
-        sourceId: doc.sourceId,
-        score: typeof hit._score === 'number' ? hit._score : 0,
-        kind: doc.kind,
-        title: doc.title,
-        snippet: doc.text.length > SNIPPET_CHARS ? `${doc.text.slice(0, SNIPPET_CHARS - 1)}…` : doc.text,
-        ...(doc.department === undefined ? {} : { department: doc.department }),
-        ...(doc.fields === undefined ? {} : { fields: doc.fields }),
-      },
-    ];
-  });
+  return response.hits.hits.flatMap((hit) => toSearchHit(hit._id, hit._score, hit._source as StoredDocument | undefined) ?? []);
 }
 
 export function hybridPipeline(weights: { keyword: number; vector: number }): API.SearchPipeline_Put_Request['body'] {
