@@ -6,6 +6,7 @@ import { Histogram, type Registry } from 'prom-client';
 import { registerOpsRoutes, registerProblemHandlers, traceRequests, type Logger, type ReadinessChecks } from '@onramp/core';
 import type { Embedder, SearchFilter, SearchHit, SearchRequest, VectorStore } from '@onramp/search';
 import type { Authenticate, Caller } from './authenticate.js';
+import { createQueryEmbeddingCache } from './query-embedding-cache.js';
 import { SEARCH_BODY_LIMIT, searchRouteSchema, type SearchBody } from './search-schemas.js';
 
 export interface SearchAppDeps {
@@ -17,6 +18,8 @@ export interface SearchAppDeps {
   checks: ReadinessChecks;
   /** When set, /metrics requires it as bearer token (the admin token in production). */
   metricsToken?: string | undefined;
+  /** Query vectors remembered (query-embedding-cache.ts); 0 embeds every query. */
+  queryCacheEntries?: number;
 }
 
 declare module 'fastify' {
@@ -65,6 +68,7 @@ export async function buildSearchApp(deps: SearchAppDeps): Promise<FastifyInstan
     registers: [deps.registry],
   });
 
+  const queryVectors = createQueryEmbeddingCache(deps.embedder, deps.queryCacheEntries);
   app.post<{ Body: SearchBody }>('/search', {
     schema: searchRouteSchema,
     onRequest: async (request) => {
@@ -77,7 +81,7 @@ export async function buildSearchApp(deps: SearchAppDeps): Promise<FastifyInstan
       if (filter.kind !== undefined) searchFilter.kind = filter.kind;
       if (filter.department !== undefined) searchFilter.department = filter.department;
       const searchRequest: SearchRequest = { query, k, mode, filter: searchFilter };
-      if (mode !== 'keyword') searchRequest.vector = (await deps.embedder.embed([query], 'query'))[0]!;
+      if (mode !== 'keyword') searchRequest.vector = await queryVectors.embed(query);
       const hits = await deps.store.search(searchRequest);
       const seconds = (performance.now() - started) / 1000;
       latency.observe({ mode }, seconds);
