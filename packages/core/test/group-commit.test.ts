@@ -14,16 +14,11 @@ import {
   silentLogger,
   startDispatcher,
   PermanentError,
-  type CloudEvent,
 } from '@onramp/core';
 import { TEST_REDIS, freshDatabase, freshPrefix, waitFor } from '@onramp/core/testing';
-import { joiner, welcomeSent } from './helpers.js';
+import { personEvent, welcomeSent } from './helpers.js';
 
 const FAST = { attempts: 2, backoff: { type: 'fixed', delay: 20 } };
-const personEvent = (person: number, n: number): CloudEvent => ({
-  ...joiner(`p${person}-e${n}`, `user/p${person}`),
-  type: n === 0 ? 'SCIM.UserCreated' : 'SCIM.UserUpdated',
-});
 
 t.test('grouped at concurrency 16: order per person, one outcome per event, a failure dead-lettered alone', async (t) => {
   const { db, drop } = await freshDatabase('group');
