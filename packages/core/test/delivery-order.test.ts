@@ -10,16 +10,11 @@ import {
   registerSubscriptions,
   silentLogger,
   startDispatcher,
-  type CloudEvent,
 } from '@onramp/core';
 import { TEST_REDIS, freshDatabase, freshPrefix, waitFor } from '@onramp/core/testing';
-import { joiner } from './helpers.js';
+import { personEvent } from './helpers.js';
 
 const FAST = { attempts: 3, backoff: { type: 'fixed', delay: 20 } };
-const personEvent = (person: number, n: number): CloudEvent => ({
-  ...joiner(`p${person}-e${n}`, `user/p${person}`),
-  type: n === 0 ? 'SCIM.UserCreated' : 'SCIM.UserUpdated',
-});
 
 async function pipeline(t: Test, label: string) {
   const database = await freshDatabase(label);

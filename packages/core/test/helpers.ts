@@ -17,6 +17,12 @@ export const joiner = (id: string, subject = `user/${id}`): CloudEvent => ({
   extensions: {},
 });
 
+/** Person `person`'s event number `n`: created first, updated after. */
+export const personEvent = (person: number, n: number): CloudEvent => ({
+  ...joiner(`p${person}-e${n}`, `user/p${person}`),
+  type: n === 0 ? 'SCIM.UserCreated' : 'SCIM.UserUpdated',
+});
+
 /** Job ids in a consumer's queue, whatever their state. */
 export async function jobIds(redisUrl: string, prefix: string, consumer: Consumer): Promise<string[]> {
   const url = new URL(redisUrl);

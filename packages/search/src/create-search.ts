@@ -8,6 +8,7 @@ import { createEmbeddedStore } from './embedded/embedded-store.js';
 import { searchableText } from './embedded/generation.js';
 import { readGenerationAlias } from './embedded/generation-alias.js';
 import { IndexGone, IndexMismatch, SearchError } from './errors.js';
+import { createQueryEmbeddingCache } from './query-embedding-cache.js';
 import { createLocalEmbedder, type LocalEmbedder } from './embedders/local-embedder.js';
 import { createOpenSearchMlEmbedder } from './embedders/remote-opensearch-ml.js';
 import { createPaiEasEmbedder } from './embedders/remote-pai-eas.js';
@@ -251,9 +252,11 @@ export async function createSearch(config: Config, logger: Logger, adapters: Sea
   }
 
   const plain = embedder;
+  // A query asked again is not embedded again (the remote embedders' round trip, the local model's work).
+  const queryVectors = createQueryEmbeddingCache(plain);
   const query: SearchRuntime['query'] = async (request) => {
     if (live === undefined) {
-      const vector = request.mode === 'keyword' ? undefined : (await plain.embed([request.query], 'query'))[0]!;
+      const vector = request.mode === 'keyword' ? undefined : await queryVectors.embed(request.query);
       return { hits: await store.search({ ...request, ...(vector === undefined ? {} : { vector }) }), embedder: plain.name, index: undefined };
     }
     for (let attempt = 0; ; attempt++) {

@@ -20,3 +20,4 @@ export * from './evaluation/score-ranking.js';
 export * from './evaluation/eval-files.js';
 export { readGenerationAlias } from './embedded/generation-alias.js';
 export * from './stored-document.js';
+export * from './query-embedding-cache.js';

@@ -30,8 +30,10 @@ export function indexerConsumer(deps: IndexerDeps): ConsumerDefinition {
     // The index is a view of the log: a replay re-applies, it is never skipped as "already done".
     kind: 'projection',
     failureType: OUTCOME.indexFailed,
-    // Embedding is CPU-bound in-process; more concurrency would only interleave it.
-    concurrency: 2,
+    // Embedding is CPU-bound in-process, but a document's delivery is mostly log round trips: 16 at once,
+    // their reads and completions grouped (group commit), keep the CPU on embedding instead of waiting.
+    concurrency: 16,
+    groupCommit: true,
     async handle(event) {
       const { db } = deps;
       const effect = await indexEffect(event, deps.docsRoots, db === undefined ? undefined : (subject) => personState(db, subject));

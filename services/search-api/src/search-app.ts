@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Histogram, type Registry } from 'prom-client';
 import { registerOpsRoutes, registerProblemHandlers, traceRequests, type Logger, type ReadinessChecks } from '@onramp/core';
-import type { Embedder, SearchFilter, SearchHit, SearchRequest, VectorStore } from '@onramp/search';
+import { createQueryEmbeddingCache, type Embedder, type SearchFilter, type SearchHit, type SearchRequest, type VectorStore } from '@onramp/search';
 import type { Authenticate, Caller } from './authenticate.js';
 import { SEARCH_BODY_LIMIT, searchRouteSchema, type SearchBody } from './search-schemas.js';
 
@@ -22,6 +22,8 @@ export interface SearchAppDeps {
   checks: ReadinessChecks;
   /** When set, /metrics requires it as bearer token (the admin token in production). */
   metricsToken?: string | undefined;
+  /** Query vectors remembered (@onramp/search query-embedding-cache.ts) when no pinned query is given; 0 embeds every query. */
+  queryCacheEntries?: number;
 }
 
 declare module 'fastify' {
@@ -70,6 +72,7 @@ export async function buildSearchApp(deps: SearchAppDeps): Promise<FastifyInstan
     registers: [deps.registry],
   });
 
+  const queryVectors = createQueryEmbeddingCache(deps.embedder, deps.queryCacheEntries);
   app.post<{ Body: SearchBody }>('/search', {
     schema: searchRouteSchema,
     onRequest: async (request) => {
@@ -90,7 +93,7 @@ export async function buildSearchApp(deps: SearchAppDeps): Promise<FastifyInstan
         reply.header('onramp-embedder', answer.embedder);
         if (answer.index !== undefined) reply.header('onramp-index', answer.index);
       } else {
-        if (mode !== 'keyword') searchRequest.vector = (await deps.embedder.embed([query], 'query'))[0]!;
+        if (mode !== 'keyword') searchRequest.vector = await queryVectors.embed(query);
         hits = await deps.store.search(searchRequest);
       }
       const seconds = (performance.now() - started) / 1000;

@@ -186,6 +186,14 @@ export async function readEvent(db: Db, seq: number): Promise<StoredEvent | unde
   return row === undefined ? undefined : fromRow(row as EventRow);
 }
 
+/** Several events by seq, in one query: per seq given, its event (or undefined). */
+export async function readEventsBySeq(db: Db, seqs: readonly number[]): Promise<(StoredEvent | undefined)[]> {
+  if (seqs.length === 0) return [];
+  const rows = await db.selectFrom('events').selectAll().where('seq', 'in', [...new Set(seqs)]).execute();
+  const bySeq = new Map(rows.map((row) => [Number(row.seq), fromRow(row as EventRow)]));
+  return seqs.map((seq) => bySeq.get(seq));
+}
+
 export async function lastSeq(db: Db): Promise<number> {
   const row = await db.selectFrom('events').select(sql<number>`COALESCE(MAX(seq), 0)`.as('max')).executeTakeFirst();
   return Number(row?.max ?? 0);

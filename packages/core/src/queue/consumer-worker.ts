@@ -10,12 +10,13 @@ import type { CloudEvent, StoredEvent } from '../events/cloud-event.js';
 import { PermanentError, RetryableError } from '../errors.js';
 import type { Db } from '../log/database.js';
 import { isLogUnavailable } from '../log/append-failure.js';
-import { readEvent } from '../log/event-log.js';
+import { readEvent, readEventsBySeq } from '../log/event-log.js';
+import { BatchItemFailure, createBatcher } from './batcher.js';
 import type { Logger } from '../logger.js';
 import type { Consumer, DeliveryJob } from './consumers.js';
 import type { ReadyDelivery } from './deliveries.js';
 import { enqueueDeliveries } from './delivery-queues.js';
-import { isCompleted, recordCompletion, recordDeadLetter, releaseDelivery, type CompletionWrite } from './outcomes.js';
+import { isCompleted, recordCompletions, recordDeadLetter, releaseDelivery, type Completion, type CompletionWrite } from './outcomes.js';
 import { redisOptions } from './redis.js';
 import { eventTraceContext } from '../tracing/trace-context.js';
 import { registerSubscriptions } from './subscriptions.js';
@@ -46,6 +47,13 @@ export interface ConsumerDefinition {
   /** Appended with the dead letter, e.g. onramp.mail.WelcomeFailed. */
   failureType?: string;
   concurrency?: number;
+  /**
+   * Group commit: the deliveries that finish while another's completion is being written are read and
+   * recorded together (one query for their events, one transaction for their completions) instead of one
+   * by one. Each keeps its own once-only claim and its person's order; for consumers that run many small
+   * deliveries at once (the indexer).
+   */
+  groupCommit?: boolean;
   /** A queue-wide rate limit shared by every process of this consumer (BullMQ's global limiter). */
   limiter?: { max: number; duration: number };
 }
@@ -123,6 +131,22 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
   ownQueue.on('error', () => undefined); // a failed add is logged where it happens; the relay restores the job
   let closingRequested = false;
 
+  /** Up to this many deliveries' reads or completions go in one query or transaction. */
+  const GROUP = 64;
+  const loadEvent = definition.groupCommit === true ? createBatcher((seqs: number[]) => readEventsBySeq(db, seqs), GROUP) : (seq: number) => readEvent(db, seq);
+  const recordOne = (completion: Completion) => recordCompletions(db, consumer, [completion]).then((next) => next[0]);
+  const recordGrouped = createBatcher(async (completions: Completion[]) => {
+    try {
+      return await recordCompletions(db, consumer, completions);
+    } catch (error) {
+      // A log that is down is waited for by each delivery; any other failure is one delivery's own:
+      // each is recorded alone, so one bad completion does not fail the others.
+      if (completions.length === 1 || isLogUnavailable(error)) throw error;
+      return Promise.all(completions.map((completion) => recordOne(completion).catch((failure: unknown) => new BatchItemFailure(failure))));
+    }
+  }, GROUP);
+  const recordDone = definition.groupCommit === true ? recordGrouped : recordOne;
+
   /** The job goes back to wait for the log without spending an attempt: nothing was done yet. */
   async function laterForLog(job: Job<DeliveryJob, JobResult>, token: string | undefined, error: unknown): Promise<never> {
     log.warn({ seq: job.data.seq, err: error }, 'the event log does not answer; the job waits for it');
@@ -166,7 +190,7 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
     let event: StoredEvent | undefined;
     let done = false;
     try {
-      event = await readEvent(db, seq);
+      event = await loadEvent(seq);
       // A projection is rebuilt by replays, so it never skips; a reaction happens once.
       if (event !== undefined && !forced && definition.kind !== 'projection') done = await isCompleted(db, consumer, seq);
     } catch (error) {
@@ -219,7 +243,7 @@ export function createConsumerWorker(definition: ConsumerDefinition, runtime: Co
       log.info({ seq, attempt, code: errorCode(error) }, 'failed; will retry');
       throw error;
     }
-    await enqueueNext(await record(seq, () => recordCompletion(db, consumer, stored, outcomes, forced, writes)));
+    await enqueueNext(await record(seq, () => recordDone({ event: stored, outcomes, forced, writes })));
     return 'completed';
   }
 

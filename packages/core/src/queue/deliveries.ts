@@ -129,32 +129,51 @@ export async function addDeliveries(trx: Trx, deliveries: NewDelivery[], options
  * ready and queued. Returns that next delivery, for the caller to enqueue after the commit.
  */
 export async function finishDelivery(trx: Trx, consumer: string, seq: number, subject: string | undefined): Promise<ReadyDelivery | undefined> {
-  await trx.deleteFrom('deliveries').where('consumer', '=', consumer).where('seq', '=', seq).execute();
-  const key = subjectKey(subject);
-  if (key === null) return undefined;
-  const line = await trx
+  return (await finishDeliveries(trx, consumer, [{ seq, subject }]))[0];
+}
+
+/**
+ * finishDelivery for several deliveries of one consumer, in one statement per step: their rows go, then
+ * each of their subjects' lines that has no ready row left gets its next one ready (returned with the
+ * finished delivery of that subject, in the order given).
+ */
+export async function finishDeliveries(trx: Trx, consumer: string, finished: { seq: number; subject?: string | null | undefined }[]): Promise<(ReadyDelivery | undefined)[]> {
+  const result: (ReadyDelivery | undefined)[] = new Array(finished.length);
+  if (finished.length === 0) return result;
+  await trx.deleteFrom('deliveries').where('consumer', '=', consumer).where('seq', 'in', [...new Set(finished.map((f) => f.seq))]).execute();
+  /** Per subject line, the finished delivery that gets its next one. */
+  const owners = new Map<string, { index: number; key: Buffer }>();
+  finished.forEach((f, index) => {
+    const key = subjectKey(f.subject);
+    if (key !== null && !owners.has(key.toString('hex'))) owners.set(key.toString('hex'), { index, key });
+  });
+  if (owners.size === 0) return result;
+  const rows = await trx
     .selectFrom('deliveries as d')
     .innerJoin('events as e', 'e.seq', 'd.seq')
-    .select(['d.seq', 'd.state', 'd.enqueues', 'd.redelivery', 'd.forced', 'e.type'])
+    .select(['d.seq', 'd.subject_key', 'd.state', 'd.enqueues', 'd.redelivery', 'd.forced', 'e.type'])
     .where('d.consumer', '=', consumer)
-    .where('d.subject_key', '=', key)
+    .where('d.subject_key', 'in', [...owners.values()].map((o) => o.key))
     .orderBy('d.seq')
     .forUpdate()
     .execute();
-  const next = line[0];
-  if (next === undefined || line.some((row) => row.state === 'ready')) return undefined;
-  await trx
-    .updateTable('deliveries')
-    .set({ state: 'ready', queued_at: new Date(), enqueues: sql`enqueues + 1` })
-    .where('consumer', '=', consumer)
-    .where('seq', '=', next.seq)
-    .execute();
-  return {
-    consumer,
-    seq: Number(next.seq),
-    type: next.type,
-    enqueues: next.enqueues + 1,
-    redelivery: next.redelivery,
-    forced: next.forced === 1,
-  };
+  for (const [hex, line] of groupBy(rows, (row) => row.subject_key!.toString('hex'))) {
+    const next = line[0]!;
+    if (line.some((row) => row.state === 'ready')) continue;
+    await trx
+      .updateTable('deliveries')
+      .set({ state: 'ready', queued_at: new Date(), enqueues: sql`enqueues + 1` })
+      .where('consumer', '=', consumer)
+      .where('seq', '=', next.seq)
+      .execute();
+    result[owners.get(hex)!.index] = {
+      consumer,
+      seq: Number(next.seq),
+      type: next.type,
+      enqueues: next.enqueues + 1,
+      redelivery: next.redelivery,
+      forced: next.forced === 1,
+    };
+  }
+  return result;
 }
