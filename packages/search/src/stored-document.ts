@@ -6,6 +6,21 @@ import type { IndexedItem, ItemKind, SearchFilter, SearchHit } from './ports.js'
 import { toUnitList } from './opensearch/vectors.js';
 
 export const VECTOR_FIELD = 'vector';
+/** The analyzer both engines' index settings define for title and text (CJK-aware). */
+export const TEXT_ANALYZER = 'onramp_text';
+
+/** The mapping of a StoredDocument's fields, the same in both engines; the vector field is each engine's own. */
+export const STORED_FIELD_MAPPINGS = {
+  sourceId: { type: 'keyword' },
+  kind: { type: 'keyword' },
+  department: { type: 'keyword' },
+  acl: { type: 'keyword' },
+  public: { type: 'boolean' },
+  title: { type: 'text', analyzer: TEXT_ANALYZER, fields: { raw: { type: 'keyword', ignore_above: 256 } } },
+  text: { type: 'text', analyzer: TEXT_ANALYZER },
+  // Returned with hits, never searched: not indexed, so arbitrary keys cannot grow the mapping.
+  fields: { type: 'object', enabled: false },
+} as const;
 const SNIPPET_CHARS = 240;
 
 export interface StoredDocument {

@@ -1,7 +1,7 @@
 // What every onramp Elasticsearch index looks like: one composable index template (`<alias>-*`) that the
 // first index and each rebuilt one are created from, so a rebuilt index cannot drift from the live one.
 import type { estypes } from '@elastic/elasticsearch';
-import { VECTOR_FIELD } from '../stored-document.js';
+import { STORED_FIELD_MAPPINGS, TEXT_ANALYZER, VECTOR_FIELD } from '../stored-document.js';
 
 export interface DenseVectorOptions {
   /** `int8_hnsw`: HNSW over int8-quantized vectors (8.12+; about 4× less memory), `hnsw`: float vectors. */
@@ -26,7 +26,6 @@ export interface EmbedderIdentity {
   dimension: number;
 }
 
-export const TEXT_ANALYZER = 'onramp_text';
 /** Bumped when the mapping changes incompatibly; an index with another version needs a rebuild. */
 export const MAPPING_VERSION = 1;
 /** dense_vector accepts at most 4096 dimensions (8.11+). */
@@ -39,15 +38,7 @@ export function mappings(layout: ElasticsearchLayout, embedder: EmbedderIdentity
     // A typo in a document field must fail loudly, not silently create an unsearchable field.
     dynamic: 'strict',
     properties: {
-      sourceId: { type: 'keyword' },
-      kind: { type: 'keyword' },
-      department: { type: 'keyword' },
-      acl: { type: 'keyword' },
-      public: { type: 'boolean' },
-      title: { type: 'text', analyzer: TEXT_ANALYZER, fields: { raw: { type: 'keyword', ignore_above: 256 } } },
-      text: { type: 'text', analyzer: TEXT_ANALYZER },
-      // Returned with hits, never searched: not indexed, so arbitrary keys cannot grow the mapping.
-      fields: { type: 'object', enabled: false },
+      ...STORED_FIELD_MAPPINGS,
       // Vectors are stored at unit length, so dot_product ranks as cosine does without normalizing per query.
       [VECTOR_FIELD]: {
         type: 'dense_vector',

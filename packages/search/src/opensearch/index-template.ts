@@ -1,6 +1,7 @@
 // What every onramp index looks like: one index template (`<alias>-*`) that each new index — the first one and
 // each rebuild — is created from, so a rebuilt index can never drift from the live one.
 import type { API, Types } from '@opensearch-project/opensearch';
+import { STORED_FIELD_MAPPINGS, TEXT_ANALYZER } from '../stored-document.js';
 
 export type KnnEngine = 'faiss' | 'lucene' | 'nmslib';
 export type KnnSpaceType = 'cosinesimil' | 'innerproduct' | 'l2';
@@ -30,7 +31,6 @@ export interface EmbedderIdentity {
 }
 
 export const VECTOR_FIELD = 'vector';
-export const TEXT_ANALYZER = 'onramp_text';
 
 /** Bumped when the mapping changes incompatibly; an index with another version needs a rebuild. */
 export const MAPPING_VERSION = 1;
@@ -46,15 +46,7 @@ export function mappings(layout: IndexLayout, embedder: EmbedderIdentity): Types
     // A typo in a document field must fail loudly, not silently create an unsearchable field.
     dynamic: 'strict',
     properties: {
-      sourceId: { type: 'keyword' },
-      kind: { type: 'keyword' },
-      department: { type: 'keyword' },
-      acl: { type: 'keyword' },
-      public: { type: 'boolean' },
-      title: { type: 'text', analyzer: TEXT_ANALYZER, fields: { raw: { type: 'keyword', ignore_above: 256 } } },
-      text: { type: 'text', analyzer: TEXT_ANALYZER },
-      // Returned with hits, never searched: not indexed, so arbitrary keys cannot grow the mapping.
-      fields: { type: 'object', enabled: false },
+      ...STORED_FIELD_MAPPINGS,
       [VECTOR_FIELD]: {
         type: 'knn_vector',
         dimension: embedder.dimension,
