@@ -30,6 +30,12 @@ export const TITLE_WEIGHT = 2;
 export const FEEDBACK_ITEMS = 10;
 export const FEEDBACK_TERMS = 20;
 export const ORIGINAL_QUERY_WEIGHT = 0.5;
+/**
+ * A term in (nearly) every item adds (nearly) nothing to any score but costs a pass over every posting, and
+ * RM3 would pick it for every query (a title word like "Document" in each item): such terms are skipped.
+ * 0.01 is the idf of a term in about 99% of the items.
+ */
+export const MIN_IDF = 0.01;
 
 export function topK<T extends { score: number; label: number }>(items: T[], limit: number, tieBreak: (a: number, b: number) => number = (a, b) => a - b): T[] {
   return items.sort((a, b) => b.score - a.score || tieBreak(a.label, b.label)).slice(0, limit);
@@ -54,6 +60,11 @@ export function createBm25Index(): Bm25Index {
     countsOf.delete(label);
   }
 
+  function idfOf(term: string): number {
+    const df = postings.get(term)?.size ?? 0;
+    return Math.log(1 + (lengths.size - df + 0.5) / (df + 0.5));
+  }
+
   /** One BM25 pass with weighted query terms; every scored item that passes `accept`. */
   function score(query: Map<string, number>, accept: (label: number) => boolean): { label: number; score: number }[] {
     const n = lengths.size;
@@ -62,7 +73,8 @@ export function createBm25Index(): Bm25Index {
     for (const [term, weight] of query) {
       const list = postings.get(term);
       if (list === undefined) continue;
-      const idf = Math.log(1 + (n - list.size + 0.5) / (list.size + 0.5));
+      const idf = idfOf(term);
+      if (idf < MIN_IDF) continue;
       for (const [label, tf] of list) {
         const norm = tf + BM25_K1 * (1 - BM25_B + (BM25_B * lengths.get(label)!) / averageLength);
         scores.set(label, (scores.get(label) ?? 0) + weight * idf * ((tf * (BM25_K1 + 1)) / norm));
@@ -80,7 +92,7 @@ export function createBm25Index(): Bm25Index {
     const model = new Map<string, number>();
     for (const { label, score: s } of feedback) {
       const weight = Math.exp(s - best) / (lengths.get(label) || 1);
-      for (const [term, tf] of countsOf.get(label)!) model.set(term, (model.get(term) ?? 0) + weight * tf);
+      for (const [term, tf] of countsOf.get(label)!) if (idfOf(term) >= MIN_IDF) model.set(term, (model.get(term) ?? 0) + weight * tf);
     }
     const terms = [...model].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, FEEDBACK_TERMS);
     const modelTotal = terms.reduce((sum, [, w]) => sum + w, 0) || 1;
