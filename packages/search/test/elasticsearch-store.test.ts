@@ -3,28 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { PermanentError, RetryableError, loadConfig, silentLogger } from '@onramp/core';
-import { SearchIndexMismatch, createSearch, type IndexedItem, type SearchRequest } from '@onramp/search';
+import { SearchIndexMismatch, createSearch, type IndexedItem } from '@onramp/search';
 import { ElasticsearchBulkRejected, ElasticsearchBulkThrottled, createElasticsearchStore, type ElasticsearchStoreOptions } from '@onramp/search/elasticsearch';
-import { fakeEmbedding } from './helpers/fake-opensearch.js';
+import { DIM, assertFindsOnlyReadable, embedder, engDoc, hrDoc, person, search, vec } from './helpers/store-fixtures.js';
 import { startFakeElasticsearch, type FakeElasticsearch, type FakeElasticsearchOptions } from './helpers/fake-elasticsearch.js';
 
-const DIM = 8;
-const embedder = { name: 'test-embedder', dimension: DIM };
-const vec = (text: string, dimension = DIM) => Float32Array.from(fakeEmbedding(text, dimension));
 const noWait = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
-
-const person: IndexedItem = {
-  id: 'person:u1', sourceId: 'person:u1', kind: 'person', title: 'Ada Lovelace', text: 'Ada Lovelace, platform engineering, Hangzhou',
-  department: 'Platform', acl: null, vector: vec('ada'), fields: { location: 'Hangzhou' },
-};
-const engDoc: IndexedItem = {
-  id: 'doc:oss://docs/deploy.md#0', sourceId: 'doc:oss://docs/deploy.md', kind: 'document', title: 'Deploying services', text: 'How to deploy services on ECS with Terraform',
-  department: 'Platform', acl: ['platform-readers'], vector: vec('deploy'),
-};
-const hrDoc: IndexedItem = {
-  id: 'doc:oss://hr/salaries.md#0', sourceId: 'doc:oss://hr/salaries.md', kind: 'document', title: 'Salary bands', text: 'Salary bands and how to deploy a raise',
-  department: 'HR', acl: ['hr-readers'], vector: vec('salary'),
-};
 
 type Store = ReturnType<typeof createElasticsearchStore>;
 
@@ -44,9 +28,6 @@ async function setup(t: Test, options: Partial<ElasticsearchStoreOptions> = {}, 
   return { fake, store, another };
 }
 
-const search = (query: string, mode: SearchRequest['mode'], groups: string[] | 'all', extra: Partial<SearchRequest['filter']> = {}): SearchRequest => ({
-  query, vector: vec(query), k: 5, mode, filter: { groups, ...extra },
-});
 const bodies = (fake: FakeElasticsearch, operation: string) => fake.requests.filter((r) => r.operation === operation).map((r) => r.body as Record<string, unknown>);
 
 t.test('creates the index from an index template behind an alias: dense_vector int8_hnsw, the embedder in _meta', async (t) => {
@@ -72,22 +53,7 @@ t.test('finds by vector, keyword and hybrid only what the caller may read', asyn
   const { fake, store } = await setup(t);
   await store.open(embedder);
   await store.upsert([person, engDoc, hrDoc]);
-  for (const mode of ['vector', 'keyword', 'hybrid'] as const) {
-    const query = mode === 'vector' ? 'deploy' : 'deploy services';
-    const ids = (await store.search(search(query, mode, ['platform-readers']))).map((h) => h.id);
-    t.ok(ids.includes(engDoc.id), `${mode}: finds the document the caller's group may read`);
-    t.notOk(ids.includes(hrDoc.id), `${mode}: never returns a document of another group`);
-    const all = await store.search(search(query, mode, 'all'));
-    t.ok(all.map((h) => h.id).includes(hrDoc.id), `${mode}: with authentication disabled, everything is searchable`);
-  }
-  const vectorHits = await store.search(search('deploy', 'vector', ['platform-readers']));
-  t.equal(vectorHits[0]!.id, engDoc.id, 'the nearest neighbour comes first');
-  t.match(vectorHits[0], { sourceId: engDoc.sourceId, kind: 'document', title: 'Deploying services', department: 'Platform', snippet: engDoc.text });
-  const profiles = await store.search(search('ada', 'vector', []));
-  t.same(profiles.map((h) => h.id), [person.id], 'a caller with no groups sees profiles only');
-  t.same(profiles[0]!.fields, { location: 'Hangzhou' });
-  const hr = await store.search(search('deploy', 'keyword', ['hr-readers'], { kind: 'document', department: 'HR' }));
-  t.same(hr.map((h) => h.id), [hrDoc.id], 'kind and department filter too');
+  await assertFindsOnlyReadable(t, store);
 
   const knn = bodies(fake, 'search').map((b) => b.knn as { filter: unknown[]; query_vector: number[]; k: number; num_candidates: number } | undefined).find((k) => k !== undefined && k.filter.length > 0)!;
   t.ok(knn.filter.length > 0, 'access control is a pre-filter inside the knn search');
