@@ -9,6 +9,11 @@ export const VECTOR_FIELD = 'vector';
 /** The analyzer both engines' index settings define for title and text (CJK-aware). */
 export const TEXT_ANALYZER = 'onramp_text';
 
+/** The index analysis both engines define: names and documents mix Latin and CJK text, so bigrams for CJK, lower-cased words for the rest. */
+export const TEXT_ANALYSIS = {
+  analyzer: { [TEXT_ANALYZER]: { type: 'custom' as const, tokenizer: 'standard', filter: ['cjk_width', 'lowercase', 'cjk_bigram'] } },
+};
+
 /** The mapping of a StoredDocument's fields, the same in both engines; the vector field is each engine's own. */
 export const STORED_FIELD_MAPPINGS = {
   sourceId: { type: 'keyword' },

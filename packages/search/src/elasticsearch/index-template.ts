@@ -1,7 +1,7 @@
 // What every onramp Elasticsearch index looks like: one composable index template (`<alias>-*`) that the
 // first index and each rebuilt one are created from, so a rebuilt index cannot drift from the live one.
 import type { estypes } from '@elastic/elasticsearch';
-import { STORED_FIELD_MAPPINGS, TEXT_ANALYZER, VECTOR_FIELD } from '../stored-document.js';
+import { STORED_FIELD_MAPPINGS, TEXT_ANALYSIS, VECTOR_FIELD } from '../stored-document.js';
 
 export interface DenseVectorOptions {
   /** `int8_hnsw`: HNSW over int8-quantized vectors (8.12+; about 4× less memory), `hnsw`: float vectors. */
@@ -55,12 +55,7 @@ export function settings(layout: ElasticsearchLayout): estypes.IndicesIndexSetti
   return {
     number_of_shards: layout.shards,
     number_of_replicas: layout.replicas,
-    analysis: {
-      analyzer: {
-        // Names and documents mix Latin and CJK text: bigrams for CJK, lower-cased words for the rest.
-        [TEXT_ANALYZER]: { type: 'custom', tokenizer: 'standard', filter: ['cjk_width', 'lowercase', 'cjk_bigram'] },
-      },
-    },
+    analysis: TEXT_ANALYSIS,
   };
 }
 

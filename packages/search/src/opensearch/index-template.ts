@@ -1,7 +1,7 @@
 // What every onramp index looks like: one index template (`<alias>-*`) that each new index — the first one and
 // each rebuild — is created from, so a rebuilt index can never drift from the live one.
 import type { API, Types } from '@opensearch-project/opensearch';
-import { STORED_FIELD_MAPPINGS, TEXT_ANALYZER } from '../stored-document.js';
+import { STORED_FIELD_MAPPINGS, TEXT_ANALYSIS } from '../stored-document.js';
 
 export type KnnEngine = 'faiss' | 'lucene' | 'nmslib';
 export type KnnSpaceType = 'cosinesimil' | 'innerproduct' | 'l2';
@@ -64,12 +64,7 @@ export function settings(layout: IndexLayout): Types.Indices_Common.IndexSetting
       number_of_shards: layout.shards,
       number_of_replicas: layout.replicas,
     },
-    analysis: {
-      analyzer: {
-        // Names and documents mix Latin and CJK text: bigrams for CJK, lower-cased words for the rest.
-        [TEXT_ANALYZER]: { type: 'custom', tokenizer: 'standard', filter: ['cjk_width', 'lowercase', 'cjk_bigram'] },
-      },
-    },
+    analysis: TEXT_ANALYSIS,
   };
 }
 
