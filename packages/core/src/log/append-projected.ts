@@ -4,11 +4,10 @@
 // none; a deadlock runs it again from the start, any other failure (a unique key, say) is the caller's.
 import type { Transaction } from 'kysely';
 import type { CloudEvent } from '../events/cloud-event.js';
+import { isDeadlock } from './collision.js';
 import { appendInTransaction } from './event-log.js';
 import type { Database, Db } from './database.js';
 import { stampTraceContext } from '../tracing/trace-context.js';
-
-const ER_LOCK_DEADLOCK = 1213;
 
 /** What a projection is given: the event as appended. */
 export type ProjectedEvent = CloudEvent & { seq: number };
@@ -38,7 +37,7 @@ export async function appendProjected<T>(
         return { value, seq: result.seq, appended: true };
       });
     } catch (error) {
-      if (attempt >= 5 || (error as { errno?: unknown } | undefined)?.errno !== ER_LOCK_DEADLOCK) throw error;
+      if (attempt >= 5 || !isDeadlock(error)) throw error;
     }
   }
 }

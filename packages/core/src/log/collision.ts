@@ -3,7 +3,13 @@
 const ER_DUP_ENTRY = 1062;
 const ER_LOCK_DEADLOCK = 1213;
 
+const errnoOf = (error: unknown): unknown => (error as { errno?: unknown } | undefined)?.errno;
+
+/** InnoDB chose this transaction as a deadlock's victim: running it again from the start resolves it. */
+export function isDeadlock(error: unknown): boolean {
+  return errnoOf(error) === ER_LOCK_DEADLOCK;
+}
+
 export function isCollision(error: unknown): boolean {
-  const errno = (error as { errno?: unknown } | undefined)?.errno;
-  return errno === ER_LOCK_DEADLOCK || errno === ER_DUP_ENTRY;
+  return isDeadlock(error) || errnoOf(error) === ER_DUP_ENTRY;
 }
