@@ -13,7 +13,6 @@ import {
   openDeliveryQueues,
   redisOptions,
   registerConsumerMetrics,
-  stampTraceContext,
   subscribedConsumers,
   type Config,
   type Db,
@@ -60,8 +59,8 @@ export async function startIngest(
   registerConsumerMetrics(registry, deps.db, (consumer) => queues.queue(consumer).getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'));
   const app = buildIngestApp({
     db: deps.db,
-    // Called inside the request's span: each event carries its trace context into the log.
-    append: (events) => batcher.append(stampTraceContext(events)),
+    // Called inside the request's span: the batcher stamps each event with its trace context.
+    append: (events) => batcher.append(events),
     tokens: deps.tokens,
     maxBodyBytes: config.ingest.maxBodyBytes,
     logger,

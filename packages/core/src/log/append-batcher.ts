@@ -7,6 +7,7 @@
 import type { CloudEvent } from '../events/cloud-event.js';
 import { isLogUnavailable } from './append-failure.js';
 import type { AppendResult } from './event-log.js';
+import { stampTraceContext } from '../tracing/trace-context.js';
 
 type Append = (events: CloudEvent[]) => Promise<AppendResult[]>;
 
@@ -80,7 +81,8 @@ export function createAppendBatcher(appendBatch: Append, options: AppendBatcherO
   return {
     append(events) {
       return new Promise<AppendResult[]>((resolve, reject) => {
-        queue.push({ events, resolve, reject });
+        // The batch is written later, outside the caller's context: each event takes its trace context now.
+        queue.push({ events: stampTraceContext(events), resolve, reject });
         if (!scheduled && inFlight < transactionsInFlight) {
           scheduled = true;
           // Let the other requests of this turn of the event loop join the same transaction.

@@ -1,6 +1,6 @@
 // Wires MNS intake for a process (`onramp start --only mns-intake`): the configured queue, the log's
 // group-committing appender, the same door as POST /events.
-import { appendEvents, ConfigError, createAppendBatcher, mnsIntakeDoor, stampTraceContext, type Config, type Db, type Logger } from '@onramp/core';
+import { appendEvents, ConfigError, createAppendBatcher, mnsIntakeDoor, type Config, type Db, type Logger } from '@onramp/core';
 import { drainQueue, startMnsIntake, type MessageOutcome, type RunningIntake } from './mns-intake.js';
 import { mnsSettings, openMnsQueue } from './mns-queue.js';
 
@@ -13,7 +13,7 @@ export async function startMnsIntakeComponent(config: Config, deps: { db: Db; lo
   const running = startMnsIntake({
     queue,
     db: deps.db,
-    append: (events) => batcher.append(stampTraceContext(events)),
+    append: (events) => batcher.append(events),
     door: mnsIntakeDoor(config.ingest.allowedSources),
     logger,
     visibilitySeconds: config.mns.visibilitySeconds,
