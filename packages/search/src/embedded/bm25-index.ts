@@ -60,24 +60,23 @@ export function createBm25Index(): Bm25Index {
     countsOf.delete(label);
   }
 
-  function idfOf(term: string): number {
-    const df = postings.get(term)?.size ?? 0;
+  /** BM25's idf of a term found in `df` items. */
+  function idf(df: number): number {
     return Math.log(1 + (lengths.size - df + 0.5) / (df + 0.5));
   }
 
   /** One BM25 pass with weighted query terms; every scored item that passes `accept`. */
   function score(query: Map<string, number>, accept: (label: number) => boolean): { label: number; score: number }[] {
-    const n = lengths.size;
-    const averageLength = totalLength / n || 1;
+    const averageLength = totalLength / lengths.size || 1;
     const scores = new Map<number, number>();
     for (const [term, weight] of query) {
       const list = postings.get(term);
       if (list === undefined) continue;
-      const idf = idfOf(term);
-      if (idf < MIN_IDF) continue;
+      const termIdf = idf(list.size);
+      if (termIdf < MIN_IDF) continue;
       for (const [label, tf] of list) {
         const norm = tf + BM25_K1 * (1 - BM25_B + (BM25_B * lengths.get(label)!) / averageLength);
-        scores.set(label, (scores.get(label) ?? 0) + weight * idf * ((tf * (BM25_K1 + 1)) / norm));
+        scores.set(label, (scores.get(label) ?? 0) + weight * termIdf * ((tf * (BM25_K1 + 1)) / norm));
       }
     }
     const hits: { label: number; score: number }[] = [];
@@ -92,7 +91,7 @@ export function createBm25Index(): Bm25Index {
     const model = new Map<string, number>();
     for (const { label, score: s } of feedback) {
       const weight = Math.exp(s - best) / (lengths.get(label) || 1);
-      for (const [term, tf] of countsOf.get(label)!) if (idfOf(term) >= MIN_IDF) model.set(term, (model.get(term) ?? 0) + weight * tf);
+      for (const [term, tf] of countsOf.get(label)!) if (idf(postings.get(term)!.size) >= MIN_IDF) model.set(term, (model.get(term) ?? 0) + weight * tf);
     }
     const terms = [...model].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, FEEDBACK_TERMS);
     const modelTotal = terms.reduce((sum, [, w]) => sum + w, 0) || 1;
