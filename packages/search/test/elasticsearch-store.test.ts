@@ -42,7 +42,7 @@ t.test('creates the index from an index template behind an alias: dense_vector i
   const index = fake.cluster.indices.get('onramp-1');
   t.ok(index, 'the first index is onramp-1');
   t.same([...index!.aliases], ['onramp'], 'created with its alias in one call');
-  t.match(index!.mappings, { _meta: { embedder: 'test-embedder', dimension: DIM, mapping_version: 1 }, dynamic: 'strict' }, 'the index took its mapping from the template');
+  t.match(index!.mappings, { _meta: { embedder: 'test-embedder', dimension: DIM, mapping_version: 2 }, dynamic: 'strict' }, 'the index took its mapping from the template');
   t.equal(fake.requests[0]!.operation, 'info', 'the version is checked first');
   await store.open(embedder);
   t.equal(fake.cluster.indices.size, 1, 'opening again reuses the index');
@@ -149,6 +149,25 @@ t.test('an index built with another embedder or dimension is a clear error at op
   const hits = await other.search({ ...search('deploy', 'vector', 'all'), vector: vec('deploy', 16) });
   t.same(hits.map((h) => h.id), [engDoc.id], 'after the rebuild the new embedder’s index serves');
   t.match(fake.cluster.resolve('onramp')[0]!.mappings, { _meta: { dimension: 16 } });
+});
+
+t.test('an index made with an older mapping version asks for `onramp reindex`, and a rebuild is the way out', async (t) => {
+  const { fake, store, another } = await setup(t);
+  await store.open(embedder);
+  await store.upsert([hrDoc]);
+  // What an index made by an onramp before mapping version 2 (no stemming) says of itself.
+  (fake.cluster.indices.get('onramp-1')!.mappings as { _meta: Record<string, unknown> })._meta.mapping_version = 1;
+  const other = another();
+  const error = await other.open(embedder).catch((e: unknown) => e);
+  t.type(error, SearchIndexMismatch);
+  t.match((error as Error).message, /onramp reindex/);
+  await t.rejects(other.search(search('salaries', 'keyword', 'all')), SearchIndexMismatch, 'no answers from an index analyzed another way');
+  const target = await other.beginRebuild();
+  await other.upsert([hrDoc], target);
+  await other.finishRebuild(target);
+  t.match(fake.cluster.resolve('onramp')[0]!.mappings, { _meta: { mapping_version: 2 } });
+  await another().open(embedder);
+  t.same((await other.search(search('salaries', 'keyword', 'all'))).map((h) => h.id), [hrDoc.id]);
 });
 
 t.test('a rebuild for a newly trained embedder takes its dimension, and the store then writes with it', async (t) => {
