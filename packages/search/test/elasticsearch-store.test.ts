@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import { PermanentError, RetryableError, loadConfig, silentLogger } from '@onramp/core';
 import { SearchIndexMismatch, createSearch, type IndexedItem } from '@onramp/search';
 import { ElasticsearchBulkRejected, ElasticsearchBulkThrottled, createElasticsearchStore, type ElasticsearchStoreOptions } from '@onramp/search/elasticsearch';
-import { DIM, assertFindsOnlyReadable, embedder, engDoc, hrDoc, person, search, vec } from './helpers/store-fixtures.js';
+import { DIM, assertFindsOnlyReadable, assertReindexIsTheWayOut, embedder, engDoc, hrDoc, person, search, vec } from './helpers/store-fixtures.js';
 import { startFakeElasticsearch, type FakeElasticsearch, type FakeElasticsearchOptions } from './helpers/fake-elasticsearch.js';
 
 const noWait = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
@@ -157,17 +157,9 @@ t.test('an index made with an older mapping version asks for `onramp reindex`, a
   await store.upsert([hrDoc]);
   // What an index made by an onramp before mapping version 2 (no stemming) says of itself.
   (fake.cluster.indices.get('onramp-1')!.mappings as { _meta: Record<string, unknown> })._meta.mapping_version = 1;
-  const other = another();
-  const error = await other.open(embedder).catch((e: unknown) => e);
-  t.type(error, SearchIndexMismatch);
-  t.match((error as Error).message, /onramp reindex/);
-  await t.rejects(other.search(search('salaries', 'keyword', 'all')), SearchIndexMismatch, 'no answers from an index analyzed another way');
-  const target = await other.beginRebuild();
-  await other.upsert([hrDoc], target);
-  await other.finishRebuild(target);
+  await assertReindexIsTheWayOut(t, another());
   t.match(fake.cluster.resolve('onramp')[0]!.mappings, { _meta: { mapping_version: 2 } });
   await another().open(embedder);
-  t.same((await other.search(search('salaries', 'keyword', 'all'))).map((h) => h.id), [hrDoc.id]);
 });
 
 t.test('a rebuild for a newly trained embedder takes its dimension, and the store then writes with it', async (t) => {
@@ -278,6 +270,13 @@ t.test('a rebuild fills a new index, keeps live writes, and swaps the alias in o
   const after = (await store.search(search('ada deploy salary', 'keyword', 'all'))).map((h) => h.id).sort();
   t.same(after, [engDoc.id, hrDoc.id].sort(), 'after the swap: the rebuilt content plus the write made during the rebuild');
   t.same(bodies(fake, 'indices.update_aliases')[0], { actions: [{ remove: { index: 'onramp-1', alias: 'onramp' } }, { add: { index: 'onramp-1700000000000', alias: 'onramp' } }] }, 'remove and add in one atomic call');
+
+  fake.fail('indices.delete', 403, 'cluster_block_exception', 'index [onramp-1700000000000] blocked by: [FORBIDDEN/8/index write (api)]');
+  const next = await store.beginRebuild();
+  await store.upsert([person], next);
+  await store.finishRebuild(next);
+  t.same([...fake.cluster.indices.get(next.indexName)!.aliases], ['onramp'], 'a replaced index that cannot be deleted does not undo the swap');
+  t.same([...fake.cluster.indices.get('onramp-1700000000000')!.aliases], [], 'it is left behind, out of the alias');
 });
 
 t.test('sends basic-auth credentials and maps failures to retryable or permanent errors', async (t) => {
