@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { RetryableError } from '@onramp/core';
-import { BulkRejected, SearchIndexMismatch, createOpenSearchClient, createOpenSearchStore, tokenize, type OpenSearchStoreOptions } from '@onramp/search';
+import { BulkRejected, SearchIndexMismatch, createOpenSearchClient, createOpenSearchStore, INDEX_STOP_WORDS, tokenize, type OpenSearchStoreOptions } from '@onramp/search';
 import { TEST_KNN_ENGINE, startOpenSearchNode } from './helpers/opensearch-node.js';
 import { DIM, assertFindsOnlyReadable, assertReindexIsTheWayOut, embedder, engDoc, hrDoc, person, search, vec } from './helpers/store-fixtures.js';
 
@@ -119,6 +119,7 @@ t.test('title and text are analyzed into the embedded tokenizer\'s terms, so BM2
     const { body } = await raw.indices.analyze({ index: `${RUN}analysis`, body: { field, text } });
     t.same(body.tokens!.map((token) => token.token), tokenize(text), `${field}: the same terms as the embedded BM25`);
   }
+  t.same(tokenize(INDEX_STOP_WORDS.join(' ')), [], 'the index drops no word the embedded tokenizer keeps (its stop words are a copy)');
   await s.upsert([engDoc, hrDoc]);
   await raw.indices.refresh({ index: `${RUN}analysis` });
   t.same((await s.search(search('salaries', 'keyword', 'all'))).map((h) => h.id), [hrDoc.id], '"salaries" finds "Salary bands"');
