@@ -67,10 +67,11 @@ t.test(`Cranfield (${docs.length} documents, ${judged.length} judged queries) on
   }
   const os = figures.opensearch!;
   const em = figures.embedded!;
-  // Floors under what was measured (docs/opensearch.md: 0.298, 0.412, 0.417), so a broken analyzer, mapping,
-  // k-NN field or fusion fails. OpenSearch's keyword half is below the embedded BM25 (0.368): the index's
-  // `onramp_text` analyzer has no stemming and no stop words.
-  t.ok(os.keyword.ndcg >= 0.27, `keyword (OpenSearch BM25) nDCG@10 ${round(os.keyword.ndcg)} ≥ 0.27`);
+  // Floors under what was measured (docs/opensearch.md: 0.339, 0.413, 0.420), so a broken analyzer, mapping,
+  // k-NN field or fusion fails; without stop words and stemming the keyword half measured 0.298. It stays below
+  // the embedded BM25 (0.417) on the same terms: that one also weights title terms into one field and expands
+  // the query with pseudo-relevance feedback.
+  t.ok(os.keyword.ndcg >= 0.32, `keyword (OpenSearch BM25) nDCG@10 ${round(os.keyword.ndcg)} ≥ 0.32`);
   t.ok(os.vector.ndcg >= 0.38, `vector (${TEST_KNN_ENGINE} HNSW) nDCG@10 ${round(os.vector.ndcg)} ≥ 0.38`);
   t.ok(os.hybrid.ndcg >= 0.38, `hybrid (fused by onramp) nDCG@10 ${round(os.hybrid.ndcg)} ≥ 0.38`);
   t.ok(Math.abs(os.vector.ndcg - em.vector.ndcg) <= 0.02, 'the same vectors rank alike in both HNSW indexes (within 0.02 nDCG@10)');

@@ -9,9 +9,41 @@ export const VECTOR_FIELD = 'vector';
 /** The analyzer both engines' index settings define for title and text (CJK-aware). */
 export const TEXT_ANALYZER = 'onramp_text';
 
-/** The index analysis both engines define: names and documents mix Latin and CJK text, so bigrams for CJK, lower-cased words for the rest. */
+/**
+ * The stop words of the embedded tokenizer, so that BM25 in the engine drops what the embedded BM25 drops (the
+ * engine's own `_english_` list has 33 of them). A copy: tokenize.ts keeps its set private; the real-node test
+ * checks that tokenize() drops every word here. One-character words are here too: tokenize.ts
+ * skips them, and a `length` filter would also drop a lone CJK character, which it keeps.
+ */
+export const INDEX_STOP_WORDS = (
+  'a about above after again against all am an and any are as at be because been before being below between both but by ' +
+  'can could did do does doing down during each few for from further had has have having he her here hers herself him ' +
+  'himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other ' +
+  'our ours ourselves out over own same she should so some such than that the their theirs them themselves then there ' +
+  'these they this those through to too under until up very was we were what when where which while who whom why will ' +
+  'with would you your yours yourself yourselves also may might must shall upon via whether yet ' +
+  'b c d e f g h j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9'
+).split(' ');
+
+/**
+ * The index analysis both engines define, as close to tokenize.ts as built-in filters get: names and documents
+ * mix Latin and CJK text, so bigrams for CJK; the rest lower-cased, stop words dropped, Porter-stemmed (Lucene's
+ * PorterStemFilter, the algorithm of the embedded tokenizer's `stemmer`). Stop words go before the stemmer, as
+ * in tokenize.ts, which matches them unstemmed. Changing it changes what indexed terms are: bump MAPPING_VERSION.
+ */
 export const TEXT_ANALYSIS = {
-  analyzer: { [TEXT_ANALYZER]: { type: 'custom' as const, tokenizer: 'standard', filter: ['cjk_width', 'lowercase', 'cjk_bigram'] } },
+  // tokenize.ts splits on whatever is not a letter or a digit; the standard tokenizer alone would keep
+  // `1.5`, `e.g` and `wing's` whole.
+  char_filter: { onramp_words: { type: 'pattern_replace' as const, pattern: '[^\\p{L}\\p{N}]+', replacement: ' ' } },
+  filter: { onramp_stop: { type: 'stop' as const, stopwords: INDEX_STOP_WORDS } },
+  analyzer: {
+    [TEXT_ANALYZER]: {
+      type: 'custom' as const,
+      char_filter: ['onramp_words'],
+      tokenizer: 'standard',
+      filter: ['cjk_width', 'lowercase', 'cjk_bigram', 'onramp_stop', 'porter_stem'],
+    },
+  },
 };
 
 /** The mapping of a StoredDocument's fields, the same in both engines; the vector field is each engine's own. */

@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import { PermanentError, RetryableError, loadConfig, silentLogger } from '@onramp/core';
 import { SearchIndexMismatch, createSearch, type IndexedItem } from '@onramp/search';
 import { ElasticsearchBulkRejected, ElasticsearchBulkThrottled, createElasticsearchStore, type ElasticsearchStoreOptions } from '@onramp/search/elasticsearch';
-import { DIM, assertFindsOnlyReadable, embedder, engDoc, hrDoc, person, search, vec } from './helpers/store-fixtures.js';
+import { DIM, assertFindsOnlyReadable, assertReindexIsTheWayOut, embedder, engDoc, hrDoc, person, search, vec } from './helpers/store-fixtures.js';
 import { startFakeElasticsearch, type FakeElasticsearch, type FakeElasticsearchOptions } from './helpers/fake-elasticsearch.js';
 
 const noWait = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
@@ -42,7 +42,7 @@ t.test('creates the index from an index template behind an alias: dense_vector i
   const index = fake.cluster.indices.get('onramp-1');
   t.ok(index, 'the first index is onramp-1');
   t.same([...index!.aliases], ['onramp'], 'created with its alias in one call');
-  t.match(index!.mappings, { _meta: { embedder: 'test-embedder', dimension: DIM, mapping_version: 1 }, dynamic: 'strict' }, 'the index took its mapping from the template');
+  t.match(index!.mappings, { _meta: { embedder: 'test-embedder', dimension: DIM, mapping_version: 2 }, dynamic: 'strict' }, 'the index took its mapping from the template');
   t.equal(fake.requests[0]!.operation, 'info', 'the version is checked first');
   await store.open(embedder);
   t.equal(fake.cluster.indices.size, 1, 'opening again reuses the index');
@@ -149,6 +149,17 @@ t.test('an index built with another embedder or dimension is a clear error at op
   const hits = await other.search({ ...search('deploy', 'vector', 'all'), vector: vec('deploy', 16) });
   t.same(hits.map((h) => h.id), [engDoc.id], 'after the rebuild the new embedder’s index serves');
   t.match(fake.cluster.resolve('onramp')[0]!.mappings, { _meta: { dimension: 16 } });
+});
+
+t.test('an index made with an older mapping version asks for `onramp reindex`, and a rebuild is the way out', async (t) => {
+  const { fake, store, another } = await setup(t);
+  await store.open(embedder);
+  await store.upsert([hrDoc]);
+  // What an index made by an onramp before mapping version 2 (no stemming) says of itself.
+  (fake.cluster.indices.get('onramp-1')!.mappings as { _meta: Record<string, unknown> })._meta.mapping_version = 1;
+  await assertReindexIsTheWayOut(t, another());
+  t.match(fake.cluster.resolve('onramp')[0]!.mappings, { _meta: { mapping_version: 2 } });
+  await another().open(embedder);
 });
 
 t.test('a rebuild for a newly trained embedder takes its dimension, and the store then writes with it', async (t) => {
@@ -259,6 +270,13 @@ t.test('a rebuild fills a new index, keeps live writes, and swaps the alias in o
   const after = (await store.search(search('ada deploy salary', 'keyword', 'all'))).map((h) => h.id).sort();
   t.same(after, [engDoc.id, hrDoc.id].sort(), 'after the swap: the rebuilt content plus the write made during the rebuild');
   t.same(bodies(fake, 'indices.update_aliases')[0], { actions: [{ remove: { index: 'onramp-1', alias: 'onramp' } }, { add: { index: 'onramp-1700000000000', alias: 'onramp' } }] }, 'remove and add in one atomic call');
+
+  fake.fail('indices.delete', 403, 'cluster_block_exception', 'index [onramp-1700000000000] blocked by: [FORBIDDEN/8/index write (api)]');
+  const next = await store.beginRebuild();
+  await store.upsert([person], next);
+  await store.finishRebuild(next);
+  t.same([...fake.cluster.indices.get(next.indexName)!.aliases], ['onramp'], 'a replaced index that cannot be deleted does not undo the swap');
+  t.same([...fake.cluster.indices.get('onramp-1700000000000')!.aliases], [], 'it is left behind, out of the alias');
 });
 
 t.test('sends basic-auth credentials and maps failures to retryable or permanent errors', async (t) => {

@@ -4,9 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { RetryableError } from '@onramp/core';
-import { BulkRejected, SearchIndexMismatch, createOpenSearchClient, createOpenSearchStore, type OpenSearchStoreOptions } from '@onramp/search';
+import { BulkRejected, SearchIndexMismatch, createOpenSearchClient, createOpenSearchStore, INDEX_STOP_WORDS, tokenize, type OpenSearchStoreOptions } from '@onramp/search';
 import { TEST_KNN_ENGINE, startOpenSearchNode } from './helpers/opensearch-node.js';
-import { DIM, assertFindsOnlyReadable, embedder, engDoc, hrDoc, person, search, vec } from './helpers/store-fixtures.js';
+import { DIM, assertFindsOnlyReadable, assertReindexIsTheWayOut, embedder, engDoc, hrDoc, person, search, vec } from './helpers/store-fixtures.js';
 
 t.setTimeout(600_000);
 
@@ -48,7 +48,7 @@ t.test('creates the index from an index template behind an alias, with the embed
   const state = index[`${RUN}create-1`]!;
   t.same(Object.keys(state.aliases ?? {}), [`${RUN}create`]);
   t.match(state.mappings, {
-    _meta: { embedder: 'test-embedder', dimension: DIM, mapping_version: 1 },
+    _meta: { embedder: 'test-embedder', dimension: DIM, mapping_version: 2 },
     dynamic: 'strict',
     properties: {
       vector: { type: 'knn_vector', dimension: DIM, method: { name: 'hnsw', engine: TEST_KNN_ENGINE, space_type: 'cosinesimil', parameters: { m: 24, ef_construction: 256 } } },
@@ -109,6 +109,34 @@ t.test('an index built with another embedder or dimension is a clear error at op
   t.same(hits.map((h) => h.id), [engDoc.id], 'after the rebuild the new embedder’s index serves');
   const live = (await raw.indices.get({ index: `${RUN}mismatch` })).body;
   t.match(Object.values(live)[0]!.mappings, { _meta: { dimension: 16 }, properties: { vector: { dimension: 16 } } });
+});
+
+t.test('title and text are analyzed into the embedded tokenizer\'s terms, so BM25 matches other forms of a word', async (t) => {
+  const s = store(t, `${RUN}analysis`);
+  await s.open(embedder);
+  const text = "The wing's 1.5 Mach-number flows WERE measured, e.g. at Ｆｕｌｌ scale in 東京の風洞";
+  for (const field of ['title', 'text']) {
+    const { body } = await raw.indices.analyze({ index: `${RUN}analysis`, body: { field, text } });
+    t.same(body.tokens!.map((token) => token.token), tokenize(text), `${field}: the same terms as the embedded BM25`);
+  }
+  t.same(tokenize(INDEX_STOP_WORDS.join(' ')), [], 'the index drops no word the embedded tokenizer keeps (its stop words are a copy)');
+  await s.upsert([engDoc, hrDoc]);
+  await raw.indices.refresh({ index: `${RUN}analysis` });
+  t.same((await s.search(search('salaries', 'keyword', 'all'))).map((h) => h.id), [hrDoc.id], '"salaries" finds "Salary bands"');
+  t.same((await s.search(search('how to', 'keyword', 'all'))).map((h) => h.id), [], 'stop words alone match nothing');
+});
+
+t.test('an index made with an older mapping version asks for `onramp reindex`, and the rebuild brings the current analysis', async (t) => {
+  const alias = `${RUN}version`;
+  const s = store(t, alias);
+  await s.open(embedder);
+  await s.upsert([hrDoc]);
+  // What an index made by an onramp before mapping version 2 (no stemming) says of itself.
+  await raw.indices.putMapping({ index: alias, body: { _meta: { embedder: embedder.name, dimension: DIM, mapping_version: 1 } } });
+  await assertReindexIsTheWayOut(t, store(t, alias));
+  const live = (await raw.indices.get({ index: alias })).body;
+  t.match(Object.values(live)[0]!.mappings, { _meta: { mapping_version: 2 } });
+  await store(t, alias).open(embedder);
 });
 
 t.test('two processes opening at once create one index; an unaliased index of that name is refused', async (t) => {

@@ -6,6 +6,7 @@ import { OnrampError, PermanentError, silentLogger, type Logger } from '@onramp/
 import { fuse } from '../embedded/hybrid-fusion.js';
 import { SearchIndexMismatch } from '../opensearch/errors.js';
 import { IndexGone } from '../errors.js';
+import { deleteReplaced, swapAlias, type AliasSwapCalls } from '../alias-swap.js';
 import { modelsIndex, modelsIndexBody, sharedIndex } from '../models-index.js';
 import type { RebuildTarget, SearchHit, SearchRequest, StoredModel, VectorStore } from '../ports.js';
 import { VECTOR_FIELD, toStoredDocument, type StoredDocument } from '../stored-document.js';
@@ -101,6 +102,13 @@ export function createElasticsearchStore(options: ElasticsearchStoreOptions): Ve
     if (wanted.dimension > MAX_DIMENSION) throw new PermanentError(`Elasticsearch indexes vectors of at most ${MAX_DIMENSION} dimensions; the embedder has ${wanted.dimension}`, 'search_vector_dimension');
     await call('indices.put_index_template', () => client.indices.putIndexTemplate(indexTemplate(layout, wanted)));
   }
+
+  const swapCalls: AliasSwapCalls = {
+    refresh: async (index) => void (await call('indices.refresh', () => client.indices.refresh({ index }))),
+    indicesBehind: async () => (await liveIndices()).map((i) => i.name),
+    updateAliases: async (actions) => void (await call('indices.update_aliases', () => client.indices.updateAliases({ actions }))),
+    deleteIndices: async (index) => void (await call('indices.delete', () => client.indices.delete({ index }))),
+  };
 
   function requireOpen(): EmbedderIdentity {
     if (embedder === undefined) throw new OnrampError('search_store_not_open', 'the Elasticsearch store was used before open()');
@@ -281,22 +289,11 @@ export function createElasticsearchStore(options: ElasticsearchStoreOptions): Ve
 
     async finishRebuild(target) {
       const built = rebuilding.get(target.indexName) ?? requireOpen();
-      await call('indices.refresh', () => client.indices.refresh({ index: target.indexName }));
-      const old = (await liveIndices()).map((i) => i.name).filter((name) => name !== target.indexName);
-      // One call, so every search sees either the old index or the new one, never neither.
-      const actions: estypes.IndicesUpdateAliasesAction[] = [...old.map((index) => ({ remove: { index, alias } })), { add: { index: target.indexName, alias } }];
-      await call('indices.update_aliases', () => client.indices.updateAliases({ actions }));
+      const old = await swapAlias(swapCalls, alias, target.indexName, logger);
       rebuilding.delete(target.indexName);
       embedder = built;
       mismatch = undefined;
-      logger.info({ index: target.indexName, alias, replaced: old }, 'search index swapped in');
-      if (old.length === 0) return;
-      try {
-        await client.indices.delete({ index: old });
-      } catch (error) {
-        // The swap is done; a leftover index costs disk, not correctness.
-        logger.warn({ indices: old, err: elasticsearchError('indices.delete', error).message }, 'could not delete the replaced index');
-      }
+      await deleteReplaced(swapCalls, old, logger);
     },
 
     async close() {

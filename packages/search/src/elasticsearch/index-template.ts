@@ -26,8 +26,11 @@ export interface EmbedderIdentity {
   dimension: number;
 }
 
-/** Bumped when the mapping changes incompatibly; an index with another version needs a rebuild. */
-export const MAPPING_VERSION = 1;
+/**
+ * Bumped when the mapping or the text analysis changes incompatibly; an index with another version needs a
+ * rebuild (`onramp reindex`). 2: the text analyzer drops stop words and stems, as the embedded tokenizer does.
+ */
+export const MAPPING_VERSION = 2;
 /** dense_vector accepts at most 4096 dimensions (8.11+). */
 export const MAX_DIMENSION = 4096;
 

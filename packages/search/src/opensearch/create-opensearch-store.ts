@@ -11,6 +11,7 @@ import { DEFAULT_KNN, MAPPING_VERSION, VECTOR_FIELD, indexTemplate, templateName
 import { fuseHits } from './client-fusion.js';
 import { HYBRID_CANDIDATES, hybridPipeline, searchRequest, toSearchHits } from './search-query.js';
 import { toStoredDocument } from '../stored-document.js';
+import { deleteReplaced, swapAlias, type AliasSwapCalls } from '../alias-swap.js';
 
 export interface OpenSearchStoreOptions extends Partial<OpenSearchConnection> {
   /** An existing client (not closed by the store); otherwise one is made from `url`. */
@@ -166,6 +167,13 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
     },
   });
 
+  const swapCalls: AliasSwapCalls = {
+    refresh: async (index) => void (await call('indices.refresh', () => client.indices.refresh({ index }))),
+    indicesBehind: async () => (await liveIndices()).map((i) => i.name),
+    updateAliases: async (actions) => void (await call('indices.update_aliases', () => client.indices.updateAliases({ body: { actions } }))),
+    deleteIndices: async (index) => void (await call('indices.delete', () => client.indices.delete({ index }))),
+  };
+
   function requireOpen(): EmbedderIdentity {
     if (embedder === undefined) throw new OnrampError('search_store_not_open', 'the OpenSearch store was used before open()');
     return embedder;
@@ -265,25 +273,11 @@ export function createOpenSearchStore(options: OpenSearchStoreOptions): VectorSt
 
     async finishRebuild(target) {
       const built = rebuilding.get(target.indexName) ?? requireOpen();
-      await call('indices.refresh', () => client.indices.refresh({ index: target.indexName }));
-      const old = (await liveIndices()).map((i) => i.name).filter((name) => name !== target.indexName);
-      // One call, so every search sees either the old index or the new one, never neither.
-      const actions: API.Indices_UpdateAliases_RequestBody['actions'] = [
-        ...old.map((index) => ({ remove: { index, alias } })),
-        { add: { index: target.indexName, alias } },
-      ];
-      await call('indices.update_aliases', () => client.indices.updateAliases({ body: { actions } }));
+      const old = await swapAlias(swapCalls, alias, target.indexName, logger);
       rebuilding.delete(target.indexName);
       embedder = built;
       mismatch = undefined;
-      logger.info({ index: target.indexName, alias, replaced: old }, 'search index swapped in');
-      if (old.length === 0) return;
-      try {
-        await client.indices.delete({ index: old });
-      } catch (error) {
-        // The swap is done; a leftover index costs disk, not correctness.
-        logger.warn({ indices: old, err: openSearchError('indices.delete', error).message }, 'could not delete the replaced index');
-      }
+      await deleteReplaced(swapCalls, old, logger);
     },
 
     async close() {

@@ -32,8 +32,11 @@ export interface EmbedderIdentity {
 
 export const VECTOR_FIELD = 'vector';
 
-/** Bumped when the mapping changes incompatibly; an index with another version needs a rebuild. */
-export const MAPPING_VERSION = 1;
+/**
+ * Bumped when the mapping or the text analysis changes incompatibly; an index with another version needs a
+ * rebuild (`onramp reindex`). 2: the text analyzer drops stop words and stems, as the embedded tokenizer does.
+ */
+export const MAPPING_VERSION = 2;
 
 export function templateName(alias: string): string {
   return alias;

@@ -1,6 +1,8 @@
 // The query side of the fake Elasticsearch: the Query DSL clauses onramp sends (bool, term, terms,
 // multi_match, match_all) parsed as strictly as Elasticsearch does (an unknown clause or key is a 400
 // parsing_exception), BM25 scoring, top-level kNN with a pre-filter, and RRF over retrievers.
+import { tokenize } from '@onramp/search';
+
 type Json = Record<string, unknown>;
 
 export class ElasticsearchFailure extends Error {
@@ -34,7 +36,8 @@ export interface Hit {
   score: number;
 }
 
-const tokens = (text: unknown): string[] => (typeof text === 'string' ? (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) : []);
+/** The onramp_text analyzer's terms: the index settings define it to match the embedded tokenizer. */
+const tokens = (text: unknown): string[] => (typeof text === 'string' ? tokenize(text) : []);
 
 function onlyKeys(clause: string, body: Json, allowed: string[]): void {
   for (const key of Object.keys(body)) {

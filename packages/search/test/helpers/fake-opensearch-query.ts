@@ -1,5 +1,7 @@
 // Query evaluation for the fake OpenSearch: the clauses onramp uses (bool, term, terms, match_all,
 // multi_match, knn, hybrid), with OpenSearch's score conventions, so tests assert what a query *means*.
+import { tokenize } from '@onramp/search';
+
 type Json = Record<string, unknown>;
 
 export interface FakeDoc {
@@ -22,17 +24,6 @@ export class QueryError extends Error {
   ) {
     super(reason);
   }
-}
-
-const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/u;
-
-/** Like the onramp_text analyzer: lower-cased words, CJK runs as bigrams (a lone CJK character as itself). */
-export function tokens(text: string): string[] {
-  const runs = text.toLowerCase().match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{N}]+/gu) ?? [];
-  return runs.flatMap((run) => {
-    if (!CJK_RUN.test(run) || run.length === 1) return [run];
-    return Array.from({ length: run.length - 1 }, (_, i) => run.slice(i, i + 2));
-  });
 }
 
 const values = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
@@ -94,13 +85,14 @@ export class QueryEvaluator {
     }
   }
 
+  /** Text is analyzed into tokenize.ts's terms: what the index's onramp_text analyzer is defined to give. */
   private multiMatch(query: string, fields: string[]): Scored[] {
-    const wanted = new Set(tokens(query));
+    const wanted = new Set(tokenize(query));
     return this.docs.flatMap((doc) => {
       let score = 0;
       for (const f of fields) {
         const [name, boost] = f.split('^');
-        const have = tokens(values(doc.source[name!]).join(' '));
+        const have = tokenize(values(doc.source[name!]).join(' '));
         const hits = have.filter((t) => wanted.has(t)).length;
         if (hits > 0) score = Math.max(score, (Number(boost ?? 1) * hits) / (hits + have.length / 8 + 1));
       }

@@ -1,6 +1,6 @@
 // The items and requests the OpenSearch store tests share, against the fake and against the real node.
 import type { Test } from 'tap';
-import type { IndexedItem, SearchRequest, VectorStore } from '@onramp/search';
+import { SearchIndexMismatch, type IndexedItem, type SearchRequest, type VectorStore } from '@onramp/search';
 import { fakeEmbedding } from './fake-opensearch.js';
 
 export const DIM = 8;
@@ -44,4 +44,17 @@ export async function assertFindsOnlyReadable(t: Test, store: VectorStore): Prom
   t.same(profiles[0]!.fields, { location: 'Hangzhou' });
   const hr = await store.search(search('deploy', 'keyword', ['hr-readers'], { kind: 'document', department: 'HR' }));
   t.same(hr.map((h) => h.id), [hrDoc.id], 'kind and department filter too');
+}
+
+/** An index that `open(embedder)` cannot use is refused, for searches and writes too, until a rebuild with hrDoc swaps in a good one. */
+export async function assertReindexIsTheWayOut(t: Test, store: VectorStore): Promise<void> {
+  const error = await store.open(embedder).catch((e: unknown) => e);
+  t.type(error, SearchIndexMismatch);
+  t.match((error as Error).message, /onramp reindex/);
+  await t.rejects(store.search(search('salaries', 'keyword', 'all')), SearchIndexMismatch, 'no answers from an index built another way');
+  await t.rejects(store.upsert([hrDoc]), SearchIndexMismatch, 'no writes into it either');
+  const target = await store.beginRebuild();
+  await store.upsert([hrDoc], target);
+  await store.finishRebuild(target);
+  t.same((await store.search(search('salaries', 'keyword', 'all'))).map((h) => h.id), [hrDoc.id], 'the rebuilt index serves, stemming "salaries" as "salary"');
 }
