@@ -157,22 +157,14 @@ export async function benchSearch(log: (line: string) => void, options: { count?
   const connections = 32;
   const seconds = options.httpSeconds ?? 10;
   for (const mode of ['keyword', 'vector', 'hybrid']) {
-    let n = 0;
-    const result = await autocannon({
-      url: `${url}/search`,
-      connections,
-      duration: seconds,
-      requests: [
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          setupRequest: (request) => {
-            const cluster = n++ % 100;
-            return { ...request, body: JSON.stringify({ query: `topic${cluster}word${n % 40} topic${cluster}word${(n * 7) % 40} common${n % 500}`, k: 10, mode }) };
-          },
-        },
-      ],
+    // 1,000 distinct queries, each connection going through them in turn. autocannon runs in a worker
+    // thread, so that making requests does not take the event loop that answers them.
+    const requests = Array.from({ length: 1000 }, (_, n) => {
+      const cluster = n % 100;
+      const query = `topic${cluster}word${n % 40} topic${cluster}word${(n * 7) % 40} common${n % 500}`;
+      return { method: 'POST' as const, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, k: 10, mode }) };
     });
+    const result = await autocannon({ url: `${url}/search`, connections, duration: seconds, workers: 1, requests });
     http.push({
       mode,
       connections,

@@ -55,6 +55,24 @@ t.test('profiles (acl null) are visible to every caller; kind and department fil
   t.same(docs.map((h) => h.id), ['doc:2#0']);
 });
 
+t.test('a change of who may read an item holds for the very next query of a filter already used', async (t) => {
+  // Filters used before are answered from per-filter readable sets kept current on every write.
+  const store = createEmbeddedStore({ hnsw: { exactBelow: 10 } });
+  await store.open(embedder);
+  await store.upsert(Array.from({ length: 300 }, (_, i) => doc(i, i % 3 === 0 ? ['finance'] : ['other'])));
+  const finance: SearchFilter = { groups: ['finance'] };
+  const ids = async (mode: 'keyword' | 'vector' | 'hybrid') => (await store.search({ query: 'topic3 topic4 topic6', vector: unit(3), k: 300, mode, filter: finance })).map((h) => h.id);
+  for (const mode of ['keyword', 'vector', 'hybrid'] as const) t.ok((await ids(mode)).includes('doc:3#0'), `${mode}: readable at first`);
+  await store.upsert([doc(3, ['other']), doc(4, ['finance'])]);
+  await store.deleteBySource('doc:6');
+  for (const mode of ['keyword', 'vector', 'hybrid'] as const) {
+    const now = await ids(mode);
+    t.notOk(now.includes('doc:3#0'), `${mode}: an item moved out of the group is gone`);
+    t.notOk(now.includes('doc:6#0'), `${mode}: a deleted item is gone`);
+    t.ok(now.includes('doc:4#0'), `${mode}: an item moved into the group is found`);
+  }
+});
+
 t.test('upserts are idempotent and deleteBySource removes every chunk', async (t) => {
   const store = createEmbeddedStore();
   await store.open(embedder);
