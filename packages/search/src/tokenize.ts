@@ -21,6 +21,27 @@ function cjkBigrams(run: string, out: string[]): void {
   for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
 }
 
+/** The term a (non-CJK) word indexes as, or null for a word that is not indexed. */
+function termOf(word: string): string | null {
+  if (word.length < 2 || STOP_WORDS.has(word) || word.length > 40) return null;
+  return /^\p{N}+$/u.test(word) ? word : stemmer(word);
+}
+
+// Every text is tokenized at least twice when indexed (embedder and BM25), and a corpus repeats a small
+// vocabulary: stemming was most of indexing's CPU. Words seen recently keep their term; the cache is
+// emptied when full, so its memory stays bounded whatever the corpus.
+const TERM_CACHE_SIZE = 100_000;
+const termCache = new Map<string, string | null>();
+
+function cachedTermOf(word: string): string | null {
+  let term = termCache.get(word);
+  if (term === undefined) {
+    if (termCache.size >= TERM_CACHE_SIZE) termCache.clear();
+    termCache.set(word, (term = termOf(word)));
+  }
+  return term;
+}
+
 /** The index terms of a text, in order, repeats kept (term frequency matters). */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
@@ -30,8 +51,8 @@ export function tokenize(text: string): string[] {
       cjkBigrams(word, out);
       continue;
     }
-    if (word.length < 2 || STOP_WORDS.has(word) || word.length > 40) continue;
-    out.push(/^\p{N}+$/u.test(word) ? word : stemmer(word));
+    const term = cachedTermOf(word);
+    if (term !== null) out.push(term);
   }
   return out;
 }

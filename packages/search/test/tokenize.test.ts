@@ -1,0 +1,12 @@
+import t from 'tap';
+import { tokenize } from '@onramp/search';
+
+t.test('a word gives the same term every time it is met, however many other words came between', async (t) => {
+  const text = 'The Flows were measured at 2 stations; flow measurements of 1957 flows';
+  const expected = ['flow', 'measur', 'station', 'flow', 'measur', '1957', 'flow'];
+  t.same(tokenize(text), expected, 'stop words and one-letter words dropped, numbers kept, the rest stemmed');
+  // More distinct words than the term cache holds, so that it is emptied at least once meanwhile.
+  for (let i = 0; i < 120_000; i += 1000) tokenize(Array.from({ length: 1000 }, (_, j) => `w${i + j}x`).join(' '));
+  t.same(tokenize(text), expected);
+  t.same(tokenize('東京の天気'), ['東京', '京の', 'の天', '天気'], 'CJK runs as bigrams');
+});
