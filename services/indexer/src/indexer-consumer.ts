@@ -34,7 +34,8 @@ export function indexerConsumer(deps: IndexerDeps): ConsumerDefinition {
     // their reads and completions grouped (group commit), keep the CPU on embedding instead of waiting.
     // A group holds only the deliveries in flight, and each group transaction costs the same dozen
     // statements whatever its size: at 16, groups of about 6 spent more CPU on those statements than on
-    // embedding. 64 is the largest group the worker writes. A delivery holds one document (at most 4 MiB).
+    // embedding. 64 is the largest group the worker writes. Each delivery holds its document in memory
+    // meanwhile (an event's data is at most 6 MiB, a file read from a location at most 4 MiB).
     concurrency: 64,
     groupCommit: true,
     async handle(event) {
