@@ -8,5 +8,7 @@ t.test('a word gives the same term every time it is met, however many other word
   // More distinct words than the term cache holds, so that it is emptied at least once meanwhile.
   for (let i = 0; i < 120_000; i += 1000) tokenize(Array.from({ length: 1000 }, (_, j) => `w${i + j}x`).join(' '));
   t.same(tokenize(text), expected);
-  t.same(tokenize('東京の天気'), ['東京', '京の', 'の天', '天気'], 'CJK runs as bigrams');
+  t.same(tokenize('東京の天気 abc東京'), ['東京', '京の', 'の天', '天気', 'ab', 'bc', 'c東', '東京'], 'runs with CJK as bigrams');
+  const long = '漢字'.repeat(30);
+  t.equal(tokenize(`${long} ${'x'.repeat(41)}`).length, 59, 'a long CJK run still gives its bigrams; a word over 40 letters none');
 });
