@@ -12,8 +12,10 @@ const STOP_WORDS = new Set(
     'with would you your yours yourself yourselves also may might must shall upon via whether yet').split(' '),
 );
 
-const WORD = /[\p{L}\p{N}]+/gu;
+// Splitting at what is not a letter or digit gives the same words as matching them, without a match object per word.
+const NOT_WORD = /[^\p{L}\p{N}]+/u;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const MAX_WORD = 40;
 
 function cjkBigrams(run: string, out: string[]): void {
   const chars = [...run];
@@ -21,17 +23,40 @@ function cjkBigrams(run: string, out: string[]): void {
   for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
 }
 
+/** A run of CJK characters: indexed as its bigrams. */
+const BIGRAMS = Symbol('bigrams');
+
+/** What a word indexes as: one term, nothing (null), or its bigrams. */
+function termOf(word: string): string | null | typeof BIGRAMS {
+  if (CJK.test(word)) return BIGRAMS;
+  if (word.length < 2 || word.length > MAX_WORD || STOP_WORDS.has(word)) return null;
+  return /^\p{N}+$/u.test(word) ? word : stemmer(word);
+}
+
+// Every text is tokenized at least twice when indexed (embedder and BM25), and a corpus repeats a small
+// vocabulary: stemming was most of indexing's CPU. Words seen recently keep their term; the cache is
+// emptied when full, and holds no longer runs (a CJK sentence, an encoded blob), so its memory is bounded.
+const TERM_CACHE_SIZE = 100_000;
+const termCache = new Map<string, string | null | typeof BIGRAMS>();
+
+function cachedTermOf(word: string): string | null | typeof BIGRAMS {
+  if (word.length > MAX_WORD) return termOf(word);
+  let term = termCache.get(word);
+  if (term === undefined) {
+    if (termCache.size >= TERM_CACHE_SIZE) termCache.clear();
+    termCache.set(word, (term = termOf(word)));
+  }
+  return term;
+}
+
 /** The index terms of a text, in order, repeats kept (term frequency matters). */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  for (const match of text.normalize('NFKC').toLowerCase().matchAll(WORD)) {
-    const word = match[0];
-    if (CJK.test(word)) {
-      cjkBigrams(word, out);
-      continue;
-    }
-    if (word.length < 2 || STOP_WORDS.has(word) || word.length > 40) continue;
-    out.push(/^\p{N}+$/u.test(word) ? word : stemmer(word));
+  for (const word of text.normalize('NFKC').toLowerCase().split(NOT_WORD)) {
+    if (word === '') continue; // before a leading or after a trailing separator
+    const term = cachedTermOf(word);
+    if (term === BIGRAMS) cjkBigrams(word, out);
+    else if (term !== null) out.push(term);
   }
   return out;
 }

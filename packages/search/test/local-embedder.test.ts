@@ -66,3 +66,17 @@ t.test('a saved model loads back identical, and an unknown one is a clear error'
   t.same([...embedWithModel(loaded, 'bake bread')], [...embedWithModel(model, 'bake bread')]);
   await t.rejects(loadLocalModel(dir, 'local-lsa-16-000000000000'), { code: 'model_missing' });
 });
+
+t.test('a hashed vector depends on its text and dimension only, not on what was embedded before', async (t) => {
+  const text = 'Boundary layer flow over a flat plate at supersonic speeds';
+  const [small, large] = [embedWithModel(hashModel(64), text), embedWithModel(hashModel(256), text)];
+  // Enough distinct words, in both dimensions, that the term feature cache is emptied meanwhile.
+  for (let i = 0; i < 120_000; i += 2000) {
+    const words = Array.from({ length: 2000 }, (_, j) => `w${i + j}x`).join(' ');
+    embedWithModel(hashModel(64), words);
+    embedWithModel(hashModel(256), words);
+  }
+  t.same([...embedWithModel(hashModel(64), text)], [...small]);
+  t.same([...embedWithModel(hashModel(256), text)], [...large]);
+  t.not(small.length, large.length);
+});

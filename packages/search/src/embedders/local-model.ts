@@ -41,9 +41,35 @@ function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
-function addHashed(out: Float32Array, feature: string, weight: number): void {
+/** Where a feature lands in a vector of `dimension`: its slot, or the slot's complement (~slot) when it subtracts. */
+function signedSlot(feature: string, dimension: number): number {
   const h = fnv1a(feature);
-  out[h % out.length]! += h & 0x80000000 ? -weight : weight;
+  return h & 0x80000000 ? ~(h % dimension) : h % dimension;
+}
+
+function addAt(out: Float32Array, signed: number, weight: number): void {
+  if (signed < 0) out[~signed]! -= weight;
+  else out[signed]! += weight;
+}
+
+// Every passage repeats a corpus's small vocabulary, so a term's features (the word, then its character
+// trigrams) are hashed once per dimension and kept; the cache is emptied when full, to bound its memory.
+const FEATURE_CACHE_SIZE = 100_000;
+const featureCaches = new Map<number, Map<string, Int32Array>>();
+
+function termFeatures(term: string, dimension: number): Int32Array {
+  let cache = featureCaches.get(dimension);
+  if (cache === undefined) featureCaches.set(dimension, (cache = new Map()));
+  let features = cache.get(term);
+  if (features === undefined) {
+    const padded = `<${term}>`;
+    features = new Int32Array(padded.length - 1);
+    features[0] = signedSlot(`w:${term}`, dimension);
+    for (let i = 0; i + 3 <= padded.length; i++) features[i + 1] = signedSlot(`c:${padded.slice(i, i + 3)}`, dimension);
+    if (cache.size >= FEATURE_CACHE_SIZE) cache.clear();
+    cache.set(term, features);
+  }
+  return features;
 }
 
 export function normalize(vector: Float32Array): Float32Array {
@@ -59,10 +85,10 @@ function embedHashed(model: HashModel, text: string): Float32Array {
   const out = new Float32Array(model.dimension);
   for (const [term, count] of termCounts(tokenize(text))) {
     const weight = 1 + Math.log(count);
-    addHashed(out, `w:${term}`, weight);
-    const padded = `<${term}>`;
-    const grams = padded.length - 2;
-    for (let i = 0; i < grams; i++) addHashed(out, `c:${padded.slice(i, i + 3)}`, (0.5 * weight) / Math.sqrt(grams));
+    const features = termFeatures(term, model.dimension);
+    addAt(out, features[0]!, weight);
+    const gramWeight = (0.5 * weight) / Math.sqrt(features.length - 1);
+    for (let i = 1; i < features.length; i++) addAt(out, features[i]!, gramWeight);
   }
   return normalize(out);
 }
