@@ -4,6 +4,7 @@
 import { PermanentError } from '@onramp/core';
 import type { IndexedItem, ItemKind, SearchFilter, SearchHit } from './ports.js';
 import { toUnitList } from './opensearch/vectors.js';
+import { STOP_WORDS } from './tokenize.js';
 
 export const VECTOR_FIELD = 'vector';
 /** The analyzer both engines' index settings define for title and text (CJK-aware). */
@@ -11,19 +12,10 @@ export const TEXT_ANALYZER = 'onramp_text';
 
 /**
  * The stop words of the embedded tokenizer, so that BM25 in the engine drops what the embedded BM25 drops (the
- * engine's own `_english_` list has 33 of them). A copy: tokenize.ts keeps its set private; the real-node test
- * checks that tokenize() drops every word here. One-character words are here too: tokenize.ts
- * skips them, and a `length` filter would also drop a lone CJK character, which it keeps.
+ * engine's own `_english_` list has 33 of them). One-character words are here too: tokenize.ts skips them,
+ * and a `length` filter would also drop a lone CJK character, which it keeps.
  */
-export const INDEX_STOP_WORDS = (
-  'a about above after again against all am an and any are as at be because been before being below between both but by ' +
-  'can could did do does doing down during each few for from further had has have having he her here hers herself him ' +
-  'himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other ' +
-  'our ours ourselves out over own same she should so some such than that the their theirs them themselves then there ' +
-  'these they this those through to too under until up very was we were what when where which while who whom why will ' +
-  'with would you your yours yourself yourselves also may might must shall upon via whether yet ' +
-  'b c d e f g h j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9'
-).split(' ');
+export const INDEX_STOP_WORDS = [...STOP_WORDS, ...'bcdefghjklmnopqrstuvwxyz0123456789'];
 
 /**
  * The index analysis both engines define, as close to tokenize.ts as built-in filters get: names and documents

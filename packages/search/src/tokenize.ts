@@ -3,7 +3,8 @@
 // Han, kana and hangul runs have no spaces between words, so they become overlapping character bigrams.
 import { stemmer } from 'stemmer';
 
-const STOP_WORDS = new Set(
+/** English stop words (the index analyzers of the search engines drop the same: stored-document.ts). */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
   ('a about above after again against all am an and any are as at be because been before being below between both but by ' +
     'can could did do does doing down during each few for from further had has have having he her here hers herself him ' +
     'himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other ' +
