@@ -11,7 +11,8 @@
 // not yet seen above the k-th best so far, their postings are not walked; only the items that can still
 // reach the top k look those terms up.
 import { termCounts, tokenize } from '../tokenize.js';
-import { createTopK } from './top-k.js';
+import { createTopK, type TopK } from './top-k.js';
+import { grown } from './typed-arrays.js';
 
 export interface Bm25Fields {
   title: string;
@@ -70,13 +71,6 @@ interface ScoringTerm {
   list: Postings;
   weight: number;
   bound: number;
-}
-
-function grown<T extends Int32Array | Float32Array | Float64Array>(array: T, needed: number, make: (n: number) => T): T {
-  if (needed <= array.length) return array;
-  const next = make(Math.max(needed, array.length * 2));
-  next.set(array);
-  return next;
 }
 
 export function createBm25Index(): Bm25Index {
@@ -173,12 +167,8 @@ export function createBm25Index(): Bm25Index {
         if (tf !== undefined) acc[label] = acc[label]! + terms[j]!.weight * tfPart(tf, lengths[label]!, averageLength);
       }
     }
-    const top = createTopK(limit, tieBreak);
-    for (let i = 0; i < seen; i++) {
-      const label = touched[i]!;
-      if (top.admits(acc[label]!, label) && accept(label)) top.push(acc[label]!, label);
-      acc[label] = 0;
-    }
+    const top = bestSeen(acc, seen, limit, accept, tieBreak);
+    for (let i = 0; i < seen; i++) acc[touched[i]!] = 0;
     return top.sorted();
   }
 
@@ -192,13 +182,19 @@ export function createBm25Index(): Bm25Index {
     return candidates * (terms.length - from) * LOOKUP_COST;
   }
 
-  /** The k-th best accepted score among the items seen so far (−∞ while fewer than k). */
-  function kthBest(acc: Float64Array, seen: number, k: number, accept: (label: number) => boolean, tieBreak: (a: number, b: number) => number): number {
+  /** The best k accepted items among those seen so far, by their scores so far. */
+  function bestSeen(acc: Float64Array, seen: number, k: number, accept: (label: number) => boolean, tieBreak: (a: number, b: number) => number): TopK {
     const top = createTopK(k, tieBreak);
     for (let i = 0; i < seen; i++) {
       const label = touched[i]!;
       if (top.admits(acc[label]!, label) && accept(label)) top.push(acc[label]!, label);
     }
+    return top;
+  }
+
+  /** The k-th best accepted score among the items seen so far (−∞ while fewer than k). */
+  function kthBest(acc: Float64Array, seen: number, k: number, accept: (label: number) => boolean, tieBreak: (a: number, b: number) => number): number {
+    const top = bestSeen(acc, seen, k, accept, tieBreak);
     return top.full ? top.lowest : -Infinity;
   }
 

@@ -5,6 +5,7 @@ import type * as Hnswlib from 'hnswlib-node';
 import type { IndexedItem, SearchFilter } from '../ports.js';
 import { isUnfiltered, readableBy, type ItemMeta } from './access.js';
 import { createBm25Index, topK, type Bm25Index } from './bm25-index.js';
+import { grown } from './typed-arrays.js';
 import type { Scored } from './hybrid-fusion.js';
 
 // hnswlib-node is a CommonJS native addon; its classes are properties of module.exports.
@@ -284,11 +285,7 @@ function createReadableSet(readable: (meta: ItemMeta) => boolean, labels: number
       return bits;
     },
     mark(stored) {
-      if (stored.label >= bits.length) {
-        const grown = new Uint8Array(Math.max(stored.label + 1, bits.length * 2));
-        grown.set(bits);
-        bits = grown;
-      }
+      bits = grown(bits, stored.label + 1, (n) => new Uint8Array(n));
       bits[stored.label] = readable(stored.meta) ? 1 : 0;
     },
     unmark(label) {
