@@ -1,6 +1,7 @@
 // The embedded index on disk: writes are journaled off the event loop, a crash (no close) loses nothing
 // that was flushed, a crash while a snapshot is written leaves the previous state loadable, and a query's
 // latency stays low while 10,000 documents are indexed and persisted.
+import { existsSync, readFileSync } from 'node:fs';
 import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,12 +104,17 @@ t.test('while 10,000 documents are indexed and persisted, queries keep a p99 und
   // 25 ms meanwhile. Its latency counts from when it was due, so time spent waiting behind a blocked event
   // loop (a synchronous save, a long serialization) counts too. The test machine has 2 cores shared with
   // other work, so wall-clock time also counts time the OS gave to other processes: the assertion is on
-  // the same latency in this process's CPU time (an idle core's wall clock), read from a 1 ms sampler; the
-  // wall-clock figures are printed beside it.
-  const cpuNow = () => {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1000;
-  };
+  // the same latency in the event loop thread's own CPU time (an idle core's wall clock), read from a 1 ms
+  // sampler; the wall-clock figures are printed beside it. The thread's time is Linux's schedstat (time on
+  // a CPU, in ns); the whole process's CPU time would also count its other threads (GC, file writes)
+  // working beside the event loop, which adds to no query's wait.
+  const mainThread = `/proc/self/task/${process.pid}/schedstat`;
+  const cpuNow = existsSync(mainThread)
+    ? () => Number(readFileSync(mainThread, 'utf8').split(' ')[0]) / 1e6
+    : () => {
+        const { user, system } = process.cpuUsage();
+        return (user + system) / 1000;
+      };
   const samples: { wall: number; cpu: number }[] = [];
   let indexing = true;
   const sampler = setInterval(() => samples.push({ wall: performance.now(), cpu: cpuNow() }), 1);
@@ -156,7 +162,7 @@ t.test('while 10,000 documents are indexed and persisted, queries keep a p99 und
   const p = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * q)]!;
   const p99 = p(cpuLatencies, 0.99);
   t.comment(
-    `10,000 documents in ${seconds.toFixed(1)} s; ${cpuLatencies.length} hybrid queries meanwhile: in CPU time p50 ${p(cpuLatencies, 0.5).toFixed(1)} ms, ` +
+    `10,000 documents in ${seconds.toFixed(1)} s; ${cpuLatencies.length} hybrid queries meanwhile: in the event loop thread’s CPU time p50 ${p(cpuLatencies, 0.5).toFixed(1)} ms, ` +
       `p99 ${p99.toFixed(1)} ms, max ${p(cpuLatencies, 0.9999).toFixed(1)} ms; wall clock p50 ${p(wallLatencies, 0.5).toFixed(1)} ms, p99 ${p(wallLatencies, 0.99).toFixed(1)} ms`,
   );
   t.ok(cpuLatencies.length >= 100, 'queries ran all along');
